@@ -1,0 +1,247 @@
+import { existsSync, readFileSync } from 'node:fs';
+import { homedir } from 'node:os';
+import path from 'node:path';
+import { parse as parseDotenv } from 'dotenv';
+import { z } from 'zod';
+
+// Every variable ytm-ops reads, in one schema. Storage names keep the Python predecessor's names so an
+// existing factory `.env` works unchanged. Values arrive as strings from the environment.
+
+const TRUE_WORDS = ['1', 'true', 'yes', 'y', 'on'];
+const FALSE_WORDS = ['0', 'false', 'no', 'n', 'off', ''];
+
+const bool = (fallback: boolean) =>
+  z
+    .string()
+    .optional()
+    .transform((v, ctx) => {
+      if (v === undefined) return fallback;
+      const word = v.trim().toLowerCase();
+      if (TRUE_WORDS.includes(word)) return true;
+      if (FALSE_WORDS.includes(word)) return false;
+      ctx.addIssue({
+        code: 'custom',
+        message: `expected one of ${[...TRUE_WORDS, ...FALSE_WORDS.slice(0, 5)].join('/')}`,
+      });
+      return z.NEVER;
+    });
+
+const num = (fallback: number, opts: { min?: number; max?: number; int?: boolean } = {}) =>
+  z
+    .string()
+    .optional()
+    .transform((v, ctx) => {
+      if (v === undefined || v.trim() === '') return fallback;
+      const n = Number(v.trim());
+      const bad =
+        !Number.isFinite(n) ||
+        (opts.int && !Number.isInteger(n)) ||
+        (opts.min !== undefined && n < opts.min) ||
+        (opts.max !== undefined && n > opts.max);
+      if (bad) {
+        const range = [opts.min !== undefined ? `>= ${opts.min}` : '', opts.max !== undefined ? `<= ${opts.max}` : '']
+          .filter(Boolean)
+          .join(' and ');
+        ctx.addIssue({ code: 'custom', message: `expected ${opts.int ? 'an integer' : 'a number'} ${range}`.trim() });
+        return z.NEVER;
+      }
+      return n;
+    });
+
+const optPath = z
+  .string()
+  .optional()
+  .transform((v, ctx) => {
+    if (v === undefined || v.trim() === '') return null;
+    const p = expandHome(v.trim());
+    if (!path.isAbsolute(p)) {
+      ctx.addIssue({ code: 'custom', message: `expected an absolute path (or ~/…), got "${v}"` });
+      return z.NEVER;
+    }
+    return path.normalize(p);
+  });
+
+const idList = (pattern: RegExp, what: string) =>
+  z
+    .string()
+    .optional()
+    .transform((v, ctx) => {
+      const items = (v ?? '').split(/[\s,]+/).filter(Boolean);
+      const bad = items.filter((i) => !pattern.test(i));
+      if (bad.length > 0) {
+        ctx.addIssue({ code: 'custom', message: `expected ${what}, got ${bad.map((b) => `"${b}"`).join(', ')}` });
+        return z.NEVER;
+      }
+      return items;
+    });
+
+const optString = z
+  .string()
+  .optional()
+  .transform((v) => (v === undefined || v.trim() === '' ? null : v.trim()));
+
+const USER_ID = /^[UW][A-Z0-9]{2,}$/;
+const CHANNEL_ID = /^[CGD][A-Z0-9]{2,}$/;
+
+export const configSchema = z.object({
+  // Storage and paths (python-ops-facts §2.1)
+  YTM_REPO_ROOT: optPath,
+  YTM_WORKSPACE_ROOT: optPath,
+  YTM_PLANNING_ROOT: optPath,
+  YTM_SHARED_STORAGE_ROOT: optPath,
+  YTM_SHARED_STORAGE_NAMESPACE: z
+    .string()
+    .optional()
+    .transform((v, ctx) => {
+      if (v === undefined || v.trim() === '') return null;
+      if (!/^[A-Za-z0-9._-]+$/.test(v.trim()) || v.trim() === '.' || v.trim() === '..') {
+        ctx.addIssue({ code: 'custom', message: 'expected a single folder name (letters, digits, . _ -)' });
+        return z.NEVER;
+      }
+      return v.trim();
+    }),
+  YTM_SHARED_STORAGE_MOUNT_REQUIRED: bool(true),
+  YTM_SHARED_STORAGE_FALLBACK_ROOT: optPath,
+  YTM_VAULT_WORKSPACES_ROOT: optPath,
+  YTM_ASSET_VAULT_ROOT: optPath,
+  YTM_CAPCUT_DRAFT_ROOT: optPath,
+  CAPCUT_DRAFT_ROOT: optPath,
+  YTM_STATE_DIR: optPath,
+  LLM_AGENT_NAME: optString,
+  LLM_AGENT_QUEUE_DIR: optPath,
+  // rsync and mirror tuning (§2.2)
+  YTM_RSYNC_BIN: optString,
+  YTM_RSYNC_WHOLE_FILE: bool(true),
+  YTM_RSYNC_TIMEOUT_SEC: num(60, { int: true }),
+  YTM_RSYNC_BWLIMIT_KBPS: num(0, { int: true, min: 0 }),
+  YTM_MIRROR_NICE: num(10, { int: true, min: 0, max: 19 }),
+  YTM_MIRROR_STALE_MIN: num(30, { min: 1 }),
+  // Safety
+  YTM_EMERGENCY_OVERRIDE: bool(false),
+  YTM_DISK_WARN_GIB: num(150, { min: 0 }),
+  YTM_DISK_STOP_GIB: num(80, { min: 0 }),
+  YTM_SHARE_PROBE_TIMEOUT_MS: num(3000, { int: true, min: 100, max: 60000 }),
+  YTM_DOCTOR_BUDGET_SEC: num(20, { min: 1, max: 600 }),
+  YTM_PLAN_TTL_MIN: num(30, { min: 1 }),
+  YTM_TWO_PERSON_RULE: bool(false),
+  // Slack
+  SLACK_BOT_TOKEN: optString,
+  SLACK_APP_TOKEN: optString,
+  SLACK_API_URL: z
+    .string()
+    .optional()
+    .transform((v, ctx) => {
+      if (v === undefined || v.trim() === '') return null;
+      try {
+        const u = new URL(v.trim());
+        if (u.protocol !== 'http:' && u.protocol !== 'https:') throw new Error('protocol');
+        return u.href.endsWith('/') ? u.href : `${u.href}/`;
+      } catch {
+        ctx.addIssue({ code: 'custom', message: `expected an http(s) URL such as https://slack.com/api/, got "${v}"` });
+        return z.NEVER;
+      }
+    }),
+  YTM_SLACK_ALERT_CHANNEL: optString.pipe(
+    z.union([z.null(), z.string().regex(CHANNEL_ID, 'expected a Slack channel ID such as C0123ABCD')]),
+  ),
+  YTM_SLACK_ALLOWED_USERS: idList(USER_ID, 'Slack user IDs such as U0123ABCD'),
+  YTM_SLACK_APPROVERS: idList(USER_ID, 'Slack user IDs such as U0123ABCD'),
+  YTM_SLACK_ALLOWED_CHANNELS: idList(CHANNEL_ID, 'Slack channel IDs such as C0123ABCD'),
+  YTM_SLACK_TEAM_ID: optString,
+  YTM_SLACK_READONLY_OPEN: bool(false),
+  YTM_MONITOR_INTERVAL_SEC: num(60, { int: true, min: 1 }),
+  // Socket Mode tuning (anchors §3.1: long pings survive a busy event loop; a watchdog catches silent sockets)
+  YTM_SLACK_CLIENT_PING_TIMEOUT_MS: num(15_000, { int: true, min: 100, max: 120_000 }),
+  YTM_SLACK_SERVER_PING_TIMEOUT_MS: num(60_000, { int: true, min: 1_000, max: 600_000 }),
+  YTM_SLACK_WATCHDOG_SILENCE_MS: num(30 * 60_000, { int: true, min: 0, max: 86_400_000 }),
+  YTM_SLACK_WAKE_JUMP_MS: num(30_000, { int: true, min: 0, max: 3_600_000 }),
+  YTM_SLACK_JOB_TIMEOUT_MS: num(120_000, { int: true, min: 1_000, max: 3_600_000 }),
+  YTM_LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).optional().default('info'),
+});
+
+export type Config = z.output<typeof configSchema>;
+
+export interface ConfigProblem {
+  name: string;
+  message: string;
+}
+
+export type ConfigResult = { ok: true; config: Config } | { ok: false; problems: ConfigProblem[] };
+
+export function expandHome(p: string): string {
+  if (p === '~') return homedir();
+  if (p.startsWith('~/')) return path.join(homedir(), p.slice(2));
+  return p;
+}
+
+/**
+ * Reads `.env` (from YTM_ENV_FILE or the current directory) under the process environment: shell values win,
+ * as with the predecessor's bootstrap. Returns every problem at once, by variable name.
+ */
+export function loadConfig(env: NodeJS.ProcessEnv = process.env, cwd = process.cwd()): ConfigResult {
+  const envFile = env.YTM_ENV_FILE ?? path.join(cwd, '.env');
+  let fileValues: Record<string, string> = {};
+  if (existsSync(envFile)) {
+    try {
+      fileValues = parseDotenv(readFileSync(envFile));
+    } catch (err) {
+      return { ok: false, problems: [{ name: 'YTM_ENV_FILE', message: `cannot read ${envFile}: ${String(err)}` }] };
+    }
+  }
+  const merged: Record<string, string | undefined> = { ...fileValues, ...env };
+  const parsed = configSchema.safeParse(merged);
+  if (!parsed.success) {
+    return {
+      ok: false,
+      problems: parsed.error.issues.map((i) => ({ name: String(i.path[0] ?? '(config)'), message: i.message })),
+    };
+  }
+  const problems = crossChecks(parsed.data);
+  return problems.length > 0 ? { ok: false, problems } : { ok: true, config: parsed.data };
+}
+
+function crossChecks(c: Config): ConfigProblem[] {
+  const problems: ConfigProblem[] = [];
+  if (!c.YTM_WORKSPACE_ROOT && !c.YTM_REPO_ROOT) {
+    problems.push({
+      name: 'YTM_WORKSPACE_ROOT',
+      message:
+        'not set: point it at the factory workspace (e.g. ~/10_YouTube_Automation/factory_commentary/workspaces)',
+    });
+  }
+  if (c.YTM_DISK_STOP_GIB > c.YTM_DISK_WARN_GIB) {
+    problems.push({
+      name: 'YTM_DISK_STOP_GIB',
+      message: `must not exceed YTM_DISK_WARN_GIB (${c.YTM_DISK_STOP_GIB} > ${c.YTM_DISK_WARN_GIB})`,
+    });
+  }
+  const share = c.YTM_SHARED_STORAGE_ROOT;
+  if (share && c.YTM_STATE_DIR && isUnder(share, c.YTM_STATE_DIR)) {
+    problems.push({ name: 'YTM_STATE_DIR', message: 'must be on local disk, not under YTM_SHARED_STORAGE_ROOT' });
+  }
+  return problems;
+}
+
+/** Variables the Slack bot needs on top of the storage ones; reported by name like the rest. */
+export function slackProblems(c: Config): ConfigProblem[] {
+  const problems: ConfigProblem[] = [];
+  if (!c.SLACK_BOT_TOKEN?.startsWith('xoxb-')) {
+    problems.push({ name: 'SLACK_BOT_TOKEN', message: 'required for the bot: the Bot User OAuth Token (xoxb-…)' });
+  }
+  if (!c.SLACK_APP_TOKEN?.startsWith('xapp-')) {
+    problems.push({
+      name: 'SLACK_APP_TOKEN',
+      message: 'required for the bot: an app-level token with connections:write (xapp-…)',
+    });
+  }
+  return problems;
+}
+
+export function formatProblems(problems: ConfigProblem[]): string {
+  return ['Configuration problems:', ...problems.map((p) => `  ${p.name}: ${p.message}`)].join('\n');
+}
+
+function isUnder(root: string, p: string): boolean {
+  const rel = path.relative(root, p);
+  return rel === '' || (!rel.startsWith('..') && !path.isAbsolute(rel));
+}

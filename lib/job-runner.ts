@@ -1,0 +1,166 @@
+import { createInterface } from 'node:readline';
+import { execa } from 'execa';
+
+// Runs a job as a child process and streams its NDJSON events. The caller never waits on a child that may
+// be stuck in uninterruptible sleep on a hung share: after a timeout or cancel it sends SIGTERM, then SIGKILL
+// after a grace period, and then stops waiting (the outcome says so) instead of awaiting an exit that may
+// never come.
+
+export interface JobEvent {
+  type: string;
+  [key: string]: unknown;
+}
+
+export type JobStatus = 'exited' | 'timeout' | 'cancelled' | 'spawn_failed';
+
+export interface JobOutcome {
+  status: JobStatus;
+  exitCode: number | null;
+  signal: string | null;
+  /** `data` of the last `{"type":"result"}` event, if the job sent one. */
+  result: unknown;
+  events: number;
+  stderrTail: string;
+  durationMs: number;
+  /** True when the child had not exited when we stopped waiting (stuck in the kernel). */
+  abandoned: boolean;
+}
+
+export interface RunningJob {
+  pid: number | undefined;
+  done: Promise<JobOutcome>;
+  cancel(): void;
+}
+
+export interface StartJobOptions {
+  command: string;
+  args: string[];
+  env: Record<string, string | undefined>;
+  cwd?: string;
+  timeoutMs: number;
+  graceMs?: number;
+  onEvent?: (event: JobEvent) => void;
+}
+
+const STDERR_TAIL_BYTES = 8192;
+
+export function startJob(opts: StartJobOptions): RunningJob {
+  const started = Date.now();
+  const graceMs = opts.graceMs ?? 3000;
+  const child = execa(opts.command, opts.args, {
+    env: opts.env,
+    extendEnv: false,
+    cwd: opts.cwd,
+    stdin: 'ignore',
+    buffer: false,
+    reject: false,
+    cleanup: true,
+    windowsHide: true,
+  });
+
+  let events = 0;
+  let result: unknown = null;
+  let stderrTail = '';
+  let stopReason: 'timeout' | 'cancelled' | null = null;
+  let settle: (o: JobOutcome) => void = () => {};
+  const done = new Promise<JobOutcome>((resolve) => {
+    settle = resolve;
+  });
+  let settled = false;
+  const finish = (partial: Omit<JobOutcome, 'events' | 'result' | 'stderrTail' | 'durationMs'>) => {
+    if (settled) return;
+    settled = true;
+    clearTimeout(timeoutTimer);
+    clearTimeout(killTimer);
+    clearTimeout(abandonTimer);
+    settle({ ...partial, events, result, stderrTail, durationMs: Date.now() - started });
+  };
+
+  child.stdout?.setEncoding('utf8');
+  if (child.stdout) {
+    const lines = createInterface({ input: child.stdout, crlfDelay: Number.POSITIVE_INFINITY });
+    lines.on('line', (line) => {
+      const event = parseEvent(line);
+      events += 1;
+      if (event.type === 'result') result = event.data ?? null;
+      try {
+        opts.onEvent?.(event);
+      } catch {
+        // A faulty listener must not break the job's bookkeeping.
+      }
+    });
+  }
+  child.stderr?.setEncoding('utf8');
+  child.stderr?.on('data', (chunk: string) => {
+    stderrTail = (stderrTail + chunk).slice(-STDERR_TAIL_BYTES);
+  });
+
+  let killTimer: NodeJS.Timeout | undefined;
+  let abandonTimer: NodeJS.Timeout | undefined;
+  const stop = (reason: 'timeout' | 'cancelled') => {
+    if (stopReason || settled) return;
+    stopReason = reason;
+    child.kill('SIGTERM');
+    killTimer = setTimeout(() => {
+      child.kill('SIGKILL');
+      abandonTimer = setTimeout(() => {
+        // Still no exit after SIGKILL: the process is blocked in the kernel. Let go of it.
+        child.stdout?.destroy();
+        child.stderr?.destroy();
+        child.unref();
+        finish({ status: reason, exitCode: null, signal: 'SIGKILL', abandoned: true });
+      }, graceMs);
+    }, graceMs);
+  };
+  const timeoutTimer = setTimeout(() => stop('timeout'), opts.timeoutMs);
+
+  child.then(
+    (r) => {
+      if (r.failed && r.exitCode === undefined && !r.signal) {
+        stderrTail = (stderrTail + (r.message ?? '')).slice(-STDERR_TAIL_BYTES);
+        finish({ status: 'spawn_failed', exitCode: null, signal: null, abandoned: false });
+        return;
+      }
+      finish({
+        status: stopReason ?? 'exited',
+        exitCode: r.exitCode ?? null,
+        signal: r.signal ?? null,
+        abandoned: false,
+      });
+    },
+    (err: unknown) => {
+      stderrTail = (stderrTail + String(err)).slice(-STDERR_TAIL_BYTES);
+      finish({ status: 'spawn_failed', exitCode: null, signal: null, abandoned: false });
+    },
+  );
+
+  return { pid: child.pid, done, cancel: () => stop('cancelled') };
+}
+
+function parseEvent(line: string): JobEvent {
+  try {
+    const parsed: unknown = JSON.parse(line);
+    if (parsed && typeof parsed === 'object' && typeof (parsed as JobEvent).type === 'string')
+      return parsed as JobEvent;
+  } catch {
+    // Not JSON: passed on as plain output.
+  }
+  return { type: 'output', line };
+}
+
+/**
+ * The environment a job child gets: the parent's, minus every Slack credential and anything that looks
+ * like a token, so a job (or something it runs) can never print or leak them.
+ */
+export function jobEnv(
+  base: NodeJS.ProcessEnv = process.env,
+  extra: Record<string, string> = {},
+): Record<string, string> {
+  const env: Record<string, string> = {};
+  for (const [k, v] of Object.entries(base)) {
+    if (v === undefined) continue;
+    if (/^SLACK_/i.test(k) || /TOKEN|SECRET|PASSWORD|API_KEY|PRIVATE_KEY/i.test(k)) continue;
+    env[k] = v;
+  }
+  return { ...env, ...extra };
+}
