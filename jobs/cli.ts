@@ -1,0 +1,70 @@
+#!/usr/bin/env node
+// The `ytm` command: one entry point for the terminal and for the bot's job children (DESIGN: "the bot is
+// one more caller of the CLI"). Parsing is shared with Slack through jobs/grammar.ts.
+import { formatProblems, loadConfig } from '../lib/config.js';
+import { runDoctor } from './doctor/index.js';
+import { doctorText } from './doctor/text.js';
+import { helpText, type ParsedCommand, parseCommandLine } from './grammar.js';
+import { startBot } from './start-bot.js';
+
+export const EXIT_USAGE = 64;
+const EXIT_COULD_NOT_CHECK = 3;
+
+function emit(events: boolean, line: object): void {
+  if (events) process.stdout.write(`${JSON.stringify(line)}\n`);
+}
+
+async function main(argv: string[]): Promise<number> {
+  const parsed = parseCommandLine(argv);
+  if (!parsed.ok) {
+    const hint = parsed.suggestion ? ` Did you mean \`ytm ${parsed.suggestion}\`?` : '';
+    process.stderr.write(`ytm: ${parsed.error}.${hint}\n`);
+    process.stderr.write(parsed.command ? `${helpText(parsed.command)}\n` : 'Run `ytm help` for the commands.\n');
+    return EXIT_USAGE;
+  }
+  const cmd = parsed.command;
+  switch (cmd.spec.name) {
+    case 'help':
+      process.stdout.write(`${helpText(cmd.input.command as string | undefined)}\n`);
+      return 0;
+    case 'doctor':
+      return doctor(cmd);
+    case 'bot':
+      return startBot();
+    default:
+      process.stderr.write(`ytm: \`${cmd.spec.name}\` is not available yet in this version of ytm-ops.\n`);
+      emit(cmd.events, { type: 'result', exitCode: 1, data: { error: 'not_available', command: cmd.spec.name } });
+      return 1;
+  }
+}
+
+async function doctor(cmd: ParsedCommand): Promise<number> {
+  const loaded = loadConfig();
+  if (!loaded.ok) {
+    process.stderr.write(`${formatProblems(loaded.problems)}\n`);
+    emit(cmd.events, {
+      type: 'result',
+      exitCode: EXIT_COULD_NOT_CHECK,
+      data: { error: 'config', problems: loaded.problems },
+    });
+    return EXIT_COULD_NOT_CHECK;
+  }
+  const report = await runDoctor(loaded.config, {
+    onProgress: (stage, message) => emit(cmd.events, { type: 'progress', stage, message }),
+  });
+  if (cmd.events) emit(true, { type: 'result', exitCode: report.exitCode, data: report });
+  else if (cmd.json) process.stdout.write(`${JSON.stringify(report, null, 2)}\n`);
+  else process.stdout.write(`${doctorText(report)}\n`);
+  return report.exitCode;
+}
+
+main(process.argv.slice(2)).then(
+  (code) => {
+    // Exit explicitly: a guarded child abandoned on a hung share must not keep this process alive.
+    process.stdout.write('', () => process.exit(code));
+  },
+  (err: unknown) => {
+    process.stderr.write(`ytm: internal error: ${err instanceof Error ? err.message : String(err)}\n`);
+    process.exit(70);
+  },
+);

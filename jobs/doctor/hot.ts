@@ -1,0 +1,125 @@
+import type { Dirent } from 'node:fs';
+import { readFile, stat } from 'node:fs/promises';
+import { homedir } from 'node:os';
+import path from 'node:path';
+import { isInside } from '../../lib/fs/contain.js';
+import type { Paths } from '../../lib/paths.js';
+import { draftLocation, parseCapcutDraftInfo } from '../../lib/planning/draft-info.js';
+import { episodeFromRunName } from '../../lib/planning/episode.js';
+import { type RunCandidate, selectRun } from '../../lib/planning/runs.js';
+import { finding, Tally } from './findings.js';
+import { type LinkInfo, mapLimit } from './links.js';
+import type { Episode } from './planning.js';
+import type { Finding } from './report.js';
+
+// P0: a Hot (unposted, not frozen) episode's CapCut draft must be on the Mac (facts §4.7, OPS_HOTSET_POLICY).
+// Paths on the share are classified by prefix and never stat'ed.
+
+const DRAFT_INFO = 'capcut_draft_info.json';
+const DRAFT_LINK = 'capcut_draft';
+
+export async function checkHot(
+  episodes: Episode[],
+  paths: Paths,
+  links: Map<string, LinkInfo>,
+  runsListing: Map<string, Dirent[]>,
+): Promise<{ findings: Finding[]; unreadable: string[] }> {
+  const runsRoot = path.join(paths.workspaceRoot, 'video', 'runs');
+  const runsByEpisode = new Map<string, string[]>();
+  for (const e of runsListing.get(runsRoot) ?? []) {
+    if (!e.isDirectory() || e.name.startsWith('_') || e.name.startsWith('.')) continue;
+    const ep = episodeFromRunName(e.name);
+    if (ep) runsByEpisode.set(ep, [...(runsByEpisode.get(ep) ?? []), e.name]);
+  }
+  const tallies = {
+    HOT_RUN_SYMLINK_BROKEN: new Tally(),
+    HOT_DRAFT_MISSING: new Tally(),
+    HOT_POINTS_TO_SHARE: new Tally(),
+    VIDEO_RUN_MISSING: new Tally(),
+  };
+  const unreadable: string[] = [];
+  const roots = {
+    repo: paths.repoRoot,
+    workspace: paths.workspaceRoot,
+    capcut_draft_root: paths.capcutDraftRoot,
+    capcut_fallback_root: paths.capcutFallbackRoot,
+  };
+  const localRoots = [paths.workspaceRoot, paths.capcutDraftRoot, paths.capcutFallbackRoot, homedir()];
+  const onShare = (p: string) => paths.sharedRoot !== null && isInside(paths.sharedRoot, p);
+  const hot = episodes.filter((e) => !e.posted && !e.frozen).sort((a, b) => (a.id < b.id ? -1 : 1));
+  const results = new Map<string, { kind: keyof typeof tallies; detail: string }[]>();
+
+  await mapLimit(hot, 16, async (ep) => {
+    const out: { kind: keyof typeof tallies; detail: string }[] = [];
+    results.set(ep.id, out);
+    const runIds = runsByEpisode.get(ep.id) ?? [];
+    if (runIds.length === 0) {
+      out.push({ kind: 'VIDEO_RUN_MISSING', detail: ep.id });
+      return;
+    }
+    const candidates: RunCandidate[] = await Promise.all(
+      runIds.map(async (runId) => {
+        const listing = runsListing.get(path.join(runsRoot, runId)) ?? [];
+        const hasDraftInfo = listing.some((d) => d.name === DRAFT_INFO);
+        // mtime only matters for ranking between several runs.
+        const mtimeMs =
+          runIds.length > 1
+            ? await stat(path.join(runsRoot, runId)).then(
+                (s) => s.mtimeMs,
+                () => 0,
+              )
+            : 0;
+        return { runId, hasDraftInfo, mtimeMs };
+      }),
+    );
+    const { run } = selectRun(candidates, ep.status?.metadata?.video_run_id ?? null);
+    if (!run) return;
+    const runDir = path.join(runsRoot, run.runId);
+    const link = links.get(path.join(runDir, DRAFT_LINK));
+    if (link?.intoShare)
+      out.push({ kind: 'HOT_POINTS_TO_SHARE', detail: `${ep.id}: ${run.runId}/${DRAFT_LINK} -> ${link.target}` });
+    else if (link?.verdict === 'broken')
+      out.push({ kind: 'HOT_RUN_SYMLINK_BROKEN', detail: `${ep.id}: ${run.runId}/${DRAFT_LINK} -> ${link.target}` });
+    if (!run.hasDraftInfo) return;
+    let text: string;
+    try {
+      text = await readFile(path.join(runDir, DRAFT_INFO), 'utf8');
+    } catch (err) {
+      unreadable.push(`video/runs/${run.runId}/${DRAFT_INFO}: ${(err as Error).message}`);
+      return;
+    }
+    const info = parseCapcutDraftInfo(text);
+    if (!info.ok) {
+      unreadable.push(`video/runs/${run.runId}/${DRAFT_INFO}: ${info.error}`);
+      return;
+    }
+    const where = draftLocation(info.info, roots);
+    if (!where.path) return;
+    if (onShare(where.path)) {
+      out.push({ kind: 'HOT_POINTS_TO_SHARE', detail: `${ep.id}: draft ${where.path}` });
+      return;
+    }
+    // A path outside every local root was written on another host: "unresolved", not "missing" (facts §3.4).
+    if (!localRoots.some((r) => isInside(r, where.path as string))) return;
+    const exists = await stat(where.path).then(
+      (s) => s.isDirectory(),
+      () => false,
+    );
+    if (!exists)
+      out.push({ kind: 'HOT_DRAFT_MISSING', detail: `${ep.id}: ${run.runId} draft not on this Mac: ${where.path}` });
+  });
+
+  for (const ep of hot) for (const r of results.get(ep.id) ?? []) tallies[r.kind].add(r.detail);
+  const findings: Finding[] = [];
+  const messages: Record<keyof typeof tallies, (n: number) => string> = {
+    HOT_RUN_SYMLINK_BROKEN: (n) => `${n} Hot run(s) whose capcut_draft link is broken (relink to the draft on the Mac)`,
+    HOT_DRAFT_MISSING: (n) => `${n} Hot draft(s) not found on this Mac`,
+    HOT_POINTS_TO_SHARE: (n) => `${n} Hot draft reference(s) point into the share; Hot assets must be local`,
+    VIDEO_RUN_MISSING: (n) => `${n} Hot episode(s) have no video run yet`,
+  };
+  for (const kind of Object.keys(tallies) as (keyof typeof tallies)[]) {
+    const t = tallies[kind];
+    if (t.count > 0) findings.push(finding(kind, t.count, messages[kind](t.count), t.examples));
+  }
+  return { findings, unreadable };
+}

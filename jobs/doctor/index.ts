@@ -1,0 +1,243 @@
+import { mkdir } from 'node:fs/promises';
+import { hostname } from 'node:os';
+import path from 'node:path';
+import type { Config } from '../../lib/config.js';
+import { writeJsonAtomic } from '../../lib/fs/atomic.js';
+import { isInside } from '../../lib/fs/contain.js';
+import type { ExistsState } from '../../lib/guard/ops.js';
+import { runGuarded } from '../../lib/guard/run.js';
+import { effectivePlanningRoot, outboxRoot, type Paths, reportDir, resolvePaths } from '../../lib/paths.js';
+import { checkShare } from '../../lib/share/check.js';
+import type { ShareProbe } from '../../lib/share/state.js';
+import { checkDisk } from './disk.js';
+import { exitCodeFor, finding, overallStatus } from './findings.js';
+import { checkHot } from './hot.js';
+import { scanLinks } from './links.js';
+import { checkMirror } from './mirror.js';
+import { checkOutbox } from './outbox.js';
+import { loadPlanning } from './planning.js';
+import type { DoctorReport, Finding } from './report.js';
+import { shareFindings } from './share.js';
+import { checkVault } from './vault.js';
+
+// `ytm doctor`: every check, each bounded. Anything that touches the share runs in a guarded child with a
+// timeout; the whole run is bounded by YTM_DOCTOR_BUDGET_SEC, after which the report says what is missing
+// instead of waiting.
+
+export interface DoctorOptions {
+  now?: number;
+  onProgress?: (stage: string, message: string) => void;
+  writeReport?: boolean;
+}
+
+type Partial = {
+  findings: Finding[];
+  incomplete: string[];
+  counts: DoctorReport['counts'];
+  disk: DoctorReport['disk'] | null;
+  planning: DoctorReport['planning'] | null;
+};
+
+export async function runDoctor(config: Config, opts: DoctorOptions = {}): Promise<DoctorReport> {
+  const started = Date.now();
+  const now = opts.now ?? started;
+  const paths = resolvePaths(config);
+  const progress = opts.onProgress ?? (() => {});
+  const timeoutMs = config.YTM_SHARE_PROBE_TIMEOUT_MS;
+  const acc: Partial = {
+    findings: [],
+    incomplete: [],
+    counts: { channels: 0, episodes: 0, hot: 0, posted: 0, frozen: 0, symlinksScanned: 0, backupLinks: 0 },
+    disk: null,
+    planning: null,
+  };
+  const pending = new Set<string>();
+  const stage = async (name: string, fn: () => Promise<void>) => {
+    pending.add(name);
+    try {
+      await fn();
+    } catch (err) {
+      acc.incomplete.push(`${name}: ${(err as Error).message}`);
+    } finally {
+      pending.delete(name);
+      progress(name, 'done');
+    }
+  };
+
+  let share: ShareProbe = {
+    state: 'hung',
+    reason: 'not probed before the time budget ran out',
+    root: paths.sharedRoot ?? '',
+    base: paths.sharedBase,
+    isMountpoint: null,
+    checkedAt: new Date(now).toISOString(),
+  };
+  const abort = new AbortController();
+  const work = (async () => {
+    progress('share', `probing ${paths.sharedRoot ?? '(not configured)'}`);
+    const shareDone = checkShare({
+      root: paths.sharedRoot,
+      namespace: paths.namespace,
+      mountRequired: config.YTM_SHARED_STORAGE_MOUNT_REQUIRED,
+      timeoutMs,
+    }).then((p) => {
+      share = p;
+      acc.findings.push(...shareFindings(p));
+    });
+    // Local checks do not depend on the share state: start them at once.
+    const local = Promise.all([
+      stage('disk', async () => {
+        const d = await checkDisk(paths.workspaceRoot, config);
+        acc.disk = d.disk;
+        acc.findings.push(...d.findings);
+      }),
+      stage('mirror', async () => {
+        acc.findings.push(...(await checkMirror(paths.opsLogsDir, config.YTM_MIRROR_STALE_MIN, now)));
+      }),
+    ]);
+    await shareDone;
+    await Promise.all([
+      local,
+      stage('links+hot', () => linksAndHot(config, paths, share, acc, abort.signal)),
+      stage('vault', async () => {
+        if (share.state !== 'up' || !paths.vaultRoot) return;
+        const v = await checkVault(paths.vaultRoot, timeoutMs);
+        acc.findings.push(...v.findings);
+        if (v.incomplete) acc.incomplete.push(v.incomplete);
+      }),
+      stage('outbox', async () => {
+        const root = outboxRoot(config, share.stubVaultLinkTarget ?? null).root;
+        acc.findings.push(...(await checkOutbox(root, paths.namespace)));
+      }),
+    ]);
+  })();
+
+  const budgetMs = config.YTM_DOCTOR_BUDGET_SEC * 1000;
+  let timer: NodeJS.Timeout | undefined;
+  const timedOut = await Promise.race([
+    work.then(() => false),
+    new Promise<boolean>((resolve) => {
+      timer = setTimeout(() => resolve(true), Math.max(0, budgetMs - (Date.now() - started)));
+    }),
+  ]);
+  clearTimeout(timer);
+  if (timedOut) {
+    abort.abort();
+    acc.incomplete.push(
+      `time budget of ${config.YTM_DOCTOR_BUDGET_SEC}s ran out during: ${[...pending].join(', ') || 'share probe'}`,
+    );
+  }
+  const findings = [...acc.findings];
+  if (acc.incomplete.length > 0) {
+    findings.push(finding('CHECK_INCOMPLETE', acc.incomplete.length, 'some checks could not finish', acc.incomplete));
+  }
+  findings.sort((a, b) => rank(b) - rank(a) || (a.code < b.code ? -1 : 1));
+  const status = overallStatus(findings);
+  const report: DoctorReport = {
+    schema: 'ytm.ops.doctor.v1',
+    generatedAt: new Date(now).toISOString(),
+    host: hostname(),
+    durationMs: Date.now() - started,
+    status,
+    exitCode: exitCodeFor(status, acc.incomplete.length > 0),
+    share: {
+      state: share.state,
+      root: paths.sharedRoot,
+      reason: share.state === 'up' ? null : share.reason,
+      fsType: share.fsType ?? null,
+    },
+    disk: acc.disk ?? {
+      path: paths.workspaceRoot,
+      freeBytes: null,
+      totalBytes: null,
+      warnBytes: config.YTM_DISK_WARN_GIB * 1024 ** 3,
+      stopBytes: config.YTM_DISK_STOP_GIB * 1024 ** 3,
+    },
+    planning: acc.planning ?? { configured: paths.planningConfigured, effective: paths.planningLocal, fallback: false },
+    counts: acc.counts,
+    findings,
+    reportPath: null,
+  };
+  if (opts.writeReport !== false) report.reportPath = await saveReport(paths, report);
+  return report;
+}
+
+async function linksAndHot(
+  config: Config,
+  paths: Paths,
+  share: ShareProbe,
+  acc: Partial,
+  signal: AbortSignal,
+): Promise<void> {
+  const timeoutMs = config.YTM_SHARE_PROBE_TIMEOUT_MS;
+  let configuredIsDir: boolean | null = null;
+  const configured = paths.planningConfigured;
+  // A configured root on a share that is down is not touched at all; anything else is checked in a guarded child.
+  if (configured && !(paths.sharedRoot && isInside(paths.sharedRoot, configured) && share.state !== 'up')) {
+    const r = await runGuarded<ExistsState[]>(
+      { op: 'exists', paths: [path.join(configured, 'channels')] },
+      { timeoutMs },
+    );
+    configuredIsDir = r.ok ? r.value[0] === 'exists' : null;
+  }
+  const planning = effectivePlanningRoot(paths, share, configuredIsDir);
+  acc.planning = { configured: paths.planningConfigured, effective: planning.root, fallback: planning.fallback };
+  if (planning.fallback) {
+    acc.findings.push(
+      finding(
+        'PLANNING_FALLBACK',
+        1,
+        `YTM_PLANNING_ROOT is not in effect (${planning.reason}); using the local copy, which may diverge from the shared one`,
+        [`${paths.planningConfigured} -> ${planning.root}`],
+      ),
+    );
+  }
+  const [links, plan] = await Promise.all([
+    scanLinks(
+      paths.workspaceRoot,
+      { state: share.state, root: paths.sharedRoot },
+      { shareTimeoutMs: timeoutMs * 2, signal },
+    ),
+    loadPlanning(planning.root, paths.workspaceRoot, paths.sharedRoot, timeoutMs),
+  ]);
+  acc.findings.push(...links.findings);
+  if (links.incomplete) acc.incomplete.push(links.incomplete);
+  if (plan.incomplete) acc.incomplete.push(plan.incomplete);
+  acc.counts.symlinksScanned = links.scanned;
+  acc.counts.backupLinks = links.backupLinks;
+  acc.counts.channels = plan.channels;
+  acc.counts.episodes = plan.episodes.length;
+  acc.counts.posted = plan.episodes.filter((e) => e.posted).length;
+  acc.counts.frozen = plan.episodes.filter((e) => e.frozen).length;
+  acc.counts.hot = plan.episodes.length - acc.counts.posted - acc.counts.frozen;
+  const hot = await checkHot(plan.episodes, paths, links.links, links.runsListing);
+  acc.findings.push(...hot.findings);
+  const unreadable = [...plan.unreadable, ...hot.unreadable];
+  if (unreadable.length > 0) {
+    acc.findings.push(
+      finding(
+        'UNREADABLE_INPUT',
+        unreadable.length,
+        `${unreadable.length} input(s) could not be read; the rest of the report is complete`,
+        unreadable,
+      ),
+    );
+  }
+}
+
+function rank(f: Finding): number {
+  return f.severity === 'crit' ? 2 : f.severity === 'warn' ? 1 : 0;
+}
+
+async function saveReport(paths: Paths, report: DoctorReport): Promise<string | null> {
+  const stamp = report.generatedAt.replace(/[-:]/g, '').replace(/\.\d+Z$/, 'Z');
+  const file = path.join(reportDir(paths, 'doctor'), `doctor__${stamp}.json`);
+  try {
+    await mkdir(path.dirname(file), { recursive: true });
+    await writeJsonAtomic(file, { ...report, reportPath: file });
+    return file;
+  } catch {
+    // A full disk must not stop the doctor from reporting (it is often why the doctor is run).
+    return null;
+  }
+}

@@ -1,0 +1,82 @@
+// The doctor's report: the contract shared by `ytm doctor --json`, the Slack doctor view and the alerts.
+// Finding codes are stable (DESIGN.md); severities are their defaults.
+
+export type Severity = 'info' | 'warn' | 'crit';
+export type DoctorStatus = 'ok' | 'warn' | 'crit';
+export type ShareState = 'up' | 'stub' | 'unmounted' | 'degraded' | 'hung' | 'unconfigured';
+
+export const FINDING_SEVERITY = {
+  SHARE_UNCONFIGURED: 'warn',
+  SHARE_STUB: 'warn',
+  SHARE_UNMOUNTED: 'warn',
+  SHARE_DEGRADED: 'warn',
+  SHARE_HUNG: 'warn',
+  DISK_WARN: 'warn',
+  DISK_STOP: 'crit',
+  BROKEN_SYMLINK: 'warn',
+  VAULT_MISSING: 'warn',
+  VAULT_SENTINEL_MISSING: 'warn',
+  VAULT_ABSOLUTE_SYMLINK: 'warn',
+  PLANNING_FALLBACK: 'warn',
+  MIRROR_STALE: 'warn',
+  MIRROR_FAILED: 'warn',
+  OUTBOX_PENDING: 'warn',
+  HOT_RUN_SYMLINK_BROKEN: 'crit',
+  HOT_DRAFT_MISSING: 'crit',
+  HOT_POINTS_TO_SHARE: 'crit',
+  VIDEO_RUN_MISSING: 'info',
+  // Added beyond DESIGN's table: an input the doctor could not read (malformed CSV row, status.json), and a
+  // check that did not finish inside the doctor's time budget.
+  UNREADABLE_INPUT: 'warn',
+  CHECK_INCOMPLETE: 'warn',
+} as const satisfies Record<string, Severity>;
+
+export type FindingCode = keyof typeof FINDING_SEVERITY;
+
+export const MAX_EXAMPLES = 5;
+
+export interface Finding {
+  code: FindingCode;
+  severity: Severity;
+  count: number;
+  message: string;
+  /** At most MAX_EXAMPLES, each a short human-readable line (usually a path relative to its root). */
+  examples: string[];
+  /** Optional per-area or per-kind breakdown, e.g. { 'video/input': 3 }. */
+  breakdown?: Record<string, number>;
+}
+
+export interface DoctorReport {
+  schema: 'ytm.ops.doctor.v1';
+  generatedAt: string;
+  host: string;
+  durationMs: number;
+  status: DoctorStatus;
+  /** 0 ok, 1 warn, 2 crit, 3 could not check. */
+  exitCode: 0 | 1 | 2 | 3;
+  share: { state: ShareState; root: string | null; reason: string | null; fsType: string | null };
+  disk: {
+    path: string;
+    freeBytes: number | null;
+    totalBytes: number | null;
+    warnBytes: number;
+    stopBytes: number;
+  };
+  planning: { configured: string | null; effective: string; fallback: boolean };
+  counts: {
+    channels: number;
+    episodes: number;
+    hot: number;
+    posted: number;
+    frozen: number;
+    symlinksScanned: number;
+    backupLinks: number;
+  };
+  findings: Finding[];
+  reportPath: string | null;
+}
+
+/** Job events on stdout when a machine caller passes --events (one JSON object per line). */
+export type DoctorEvent =
+  | { type: 'progress'; stage: string; message: string }
+  | { type: 'result'; exitCode: number; data: DoctorReport };

@@ -1,0 +1,27 @@
+import type { DoctorReport } from './report.js';
+
+const GIB = 1024 ** 3;
+const LABEL = { ok: 'OK', warn: 'WARN', crit: 'CRITICAL', info: 'INFO' } as const;
+
+/** The doctor report as terminal text: verdict first, then one block per finding. */
+export function doctorText(r: DoctorReport): string {
+  const crit = r.findings.filter((f) => f.severity === 'crit').length;
+  const warn = r.findings.filter((f) => f.severity === 'warn').length;
+  const lines = [
+    `ytm doctor: ${LABEL[r.status]} — ${crit} critical, ${warn} warning(s) on ${r.host} (${(r.durationMs / 1000).toFixed(1)} s)`,
+    `  share     ${r.share.state}${r.share.root ? ` ${r.share.root}` : ''}${r.share.fsType ? ` (${r.share.fsType})` : ''}`,
+    `  disk      ${r.disk.freeBytes === null ? 'unknown' : `${(r.disk.freeBytes / GIB).toFixed(1)} GiB free`} (warn ≤ ${(r.disk.warnBytes / GIB).toFixed(0)} GiB, stop ≤ ${(r.disk.stopBytes / GIB).toFixed(0)} GiB)`,
+    `  planning  ${r.planning.effective}${r.planning.fallback ? ' (fallback)' : ''}`,
+    `  episodes  ${r.counts.episodes} in ${r.counts.channels} channel(s): ${r.counts.hot} Hot, ${r.counts.frozen} frozen, ${r.counts.posted} posted`,
+    `  links     ${r.counts.symlinksScanned} scanned, ${r.counts.backupLinks} backup link(s)`,
+  ];
+  for (const f of r.findings) {
+    lines.push('', `${LABEL[f.severity].padEnd(8)} ${f.code}  ${f.message}`);
+    for (const e of f.examples) lines.push(`         - ${e}`);
+    if (f.count > f.examples.length && f.examples.length > 0)
+      lines.push(`         …and ${f.count - f.examples.length} more`);
+  }
+  if (r.findings.length === 0) lines.push('', 'No problems found.');
+  lines.push('', `report: ${r.reportPath ?? '(not written)'}`);
+  return lines.join('\n');
+}

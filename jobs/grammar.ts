@@ -1,0 +1,444 @@
+import { type ParseArgsConfig, parseArgs } from 'node:util';
+import { z } from 'zod';
+import { isStoreKind, STORE_KINDS } from './store/kinds.js';
+
+// The one grammar for `ytm <words>` in a terminal and `/ytm <words>` in Slack (DESIGN: "one parser, one set
+// of zod schemas"). Each command declares its flags for node:util parseArgs and a zod schema that turns the
+// parsed words into the job's input. Nothing here touches the file system.
+
+type Options = NonNullable<ParseArgsConfig['options']>;
+
+const EPISODE = /^CH\d{1,2}-\d{1,3}$/i;
+const CHANNEL = /^CH\d{1,2}$/i;
+const VIDEO = /^\d{1,3}$/;
+
+export const episodeArg = z
+  .string()
+  .regex(EPISODE, 'expected an episode id like CH02-043')
+  .transform((v) => {
+    const [ch, no] = v.toUpperCase().split('-') as [string, string];
+    return `CH${ch.slice(2).padStart(2, '0')}-${no.padStart(3, '0')}`;
+  });
+export const channelArg = z
+  .string()
+  .regex(CHANNEL, 'expected a channel like CH02')
+  .transform((v) => `CH${v.slice(2).padStart(2, '0')}`);
+export const videoArg = z
+  .string()
+  .regex(VIDEO, 'expected a video number like 043')
+  .transform((v) => v.padStart(3, '0'));
+
+/** Flags every command accepts. */
+const COMMON: Options = {
+  json: { type: 'boolean' },
+  yes: { type: 'boolean' },
+  // Machine callers (the bot's job runner) ask for NDJSON events on stdout.
+  events: { type: 'boolean' },
+  help: { type: 'boolean', short: 'h' },
+};
+
+export interface CommandSpec {
+  name: string;
+  summary: string;
+  usage: string[];
+  mutates: boolean;
+  /** False for jobs whose implementation has not landed yet: they answer so, by name. */
+  available: boolean;
+  options: Options;
+  positionals: { min: number; max: number; names: string[] };
+  /** Validates the words and builds the job input. */
+  schema: z.ZodType<Record<string, unknown>>;
+}
+
+const noArgs = z.object({}).passthrough();
+
+export const COMMANDS: CommandSpec[] = [
+  {
+    name: 'help',
+    summary: 'what the bot and the ytm command can do',
+    usage: ['ytm help [command]'],
+    mutates: false,
+    available: true,
+    options: {},
+    positionals: { min: 0, max: 1, names: ['command'] },
+    schema: z.object({ command: z.string().optional() }),
+  },
+  {
+    name: 'doctor',
+    summary: 'storage health: share, disk, links, vault, planning, mirror, outbox, Hot drafts',
+    usage: ['ytm doctor [--json]'],
+    mutates: false,
+    available: true,
+    options: {},
+    positionals: { min: 0, max: 0, names: [] },
+    schema: noArgs,
+  },
+  {
+    name: 'store',
+    summary: 'copy final files (script, WAV, SRT, mp4) to the share with SHA-256 verification and a manifest',
+    usage: [
+      'ytm store <path> [--kind K] [--episode CHxx-NNN] [--symlink-back | --move] [--overwrite] [--allow-unposted] [--run]',
+      'ytm store --episode CHxx-NNN [--include-remotion --run-id R] [--symlink-back] [--run]',
+    ],
+    mutates: true,
+    available: true,
+    options: {
+      kind: { type: 'string' },
+      episode: { type: 'string' },
+      'symlink-back': { type: 'boolean' },
+      move: { type: 'boolean' },
+      overwrite: { type: 'boolean' },
+      'allow-unposted': { type: 'boolean' },
+      'include-remotion': { type: 'boolean' },
+      'run-id': { type: 'string' },
+      run: { type: 'boolean' },
+    },
+    positionals: { min: 0, max: 1, names: ['path'] },
+    schema: z
+      .object({
+        path: z.string().min(1).optional(),
+        kind: z
+          .string()
+          .refine((v) => isStoreKind(v), `unknown kind; accepted: ${STORE_KINDS.join(', ')}`)
+          .optional(),
+        episode: episodeArg.optional(),
+        'symlink-back': z.boolean().optional(),
+        move: z.boolean().optional(),
+        overwrite: z.boolean().optional(),
+        'allow-unposted': z.boolean().optional(),
+        'include-remotion': z.boolean().optional(),
+        'run-id': z
+          .string()
+          .regex(/^[A-Za-z0-9][A-Za-z0-9._-]{0,199}$/, 'expected a run id like CH02-043_capcut_v1')
+          .optional(),
+        run: z.boolean().optional(),
+      })
+      .refine((v) => v.path !== undefined || v.episode !== undefined, {
+        message: 'give a <path> or --episode CHxx-NNN',
+      })
+      .refine((v) => !(v['symlink-back'] && v.move), { message: '--symlink-back and --move cannot be combined' })
+      .refine((v) => !v['include-remotion'] || v['run-id'] !== undefined, {
+        message: '--include-remotion needs --run-id R',
+      })
+      .refine((v) => v.path === undefined || (!v['include-remotion'] && v['run-id'] === undefined), {
+        message: '--include-remotion and --run-id belong to the episode form (store --episode CHxx-NNN …)',
+      })
+      .refine((v) => v.path !== undefined || (v.kind === undefined && !v.move), {
+        message: '--kind and --move belong to the file form (store <path> …)',
+      }),
+  },
+  {
+    name: 'outbox',
+    summary: 'list files waiting in the local outbox; `outbox flush` copies them to the share',
+    usage: ['ytm outbox [flush] [--run]'],
+    mutates: true,
+    available: true,
+    options: { run: { type: 'boolean' } },
+    positionals: { min: 0, max: 1, names: ['action'] },
+    schema: z.object({ action: z.enum(['flush', 'list']).optional(), run: z.boolean().optional() }),
+  },
+  {
+    name: 'relink',
+    summary: "point an episode's video run back at its CapCut draft on the Mac",
+    usage: ['ytm relink CHxx-NNN [--draft <dir>] [--run]'],
+    mutates: true,
+    available: false,
+    options: { draft: { type: 'string' }, run: { type: 'boolean' } },
+    positionals: { min: 1, max: 1, names: ['episode'] },
+    schema: z.object({ episode: episodeArg, draft: z.string().min(1).optional(), run: z.boolean().optional() }),
+  },
+  {
+    name: 'archive',
+    summary: 'reclaim space from posted episodes (archive; delete only audio and drafts)',
+    usage: [
+      'ytm archive published --channel CHxx [--video NNN …] [--audio --capcut-drafts --video-input --thumbnails --video-runs] [--delete] [--run]',
+    ],
+    mutates: true,
+    available: false,
+    options: {
+      channel: { type: 'string' },
+      video: { type: 'string', multiple: true },
+      audio: { type: 'boolean' },
+      'capcut-drafts': { type: 'boolean' },
+      'video-input': { type: 'boolean' },
+      thumbnails: { type: 'boolean' },
+      'video-runs': { type: 'boolean' },
+      delete: { type: 'boolean' },
+      run: { type: 'boolean' },
+    },
+    positionals: { min: 1, max: 1, names: ['scope'] },
+    schema: z.object({
+      scope: z.literal('published', { message: 'expected `archive published`' }),
+      channel: channelArg,
+      video: z.array(videoArg).optional(),
+      audio: z.boolean().optional(),
+      'capcut-drafts': z.boolean().optional(),
+      'video-input': z.boolean().optional(),
+      thumbnails: z.boolean().optional(),
+      'video-runs': z.boolean().optional(),
+      delete: z.boolean().optional(),
+      run: z.boolean().optional(),
+    }),
+  },
+  {
+    name: 'runs',
+    summary: 'archive extra video runs, or restore them from an archive report',
+    usage: [
+      'ytm runs archive (--channel CHxx [--video NNN] | --all | --unscoped-only) [--run]',
+      'ytm runs restore <archive_report.json> [--only-run-id R …] [--run]',
+    ],
+    mutates: true,
+    available: false,
+    options: {
+      channel: { type: 'string' },
+      video: { type: 'string' },
+      all: { type: 'boolean' },
+      'unscoped-only': { type: 'boolean' },
+      'only-run-id': { type: 'string', multiple: true },
+      run: { type: 'boolean' },
+    },
+    positionals: { min: 1, max: 2, names: ['action', 'report'] },
+    schema: z.object({
+      action: z.enum(['archive', 'restore']),
+      report: z.string().min(1).optional(),
+      channel: channelArg.optional(),
+      video: videoArg.optional(),
+      all: z.boolean().optional(),
+      'unscoped-only': z.boolean().optional(),
+      'only-run-id': z.array(z.string().min(1)).optional(),
+      run: z.boolean().optional(),
+    }),
+  },
+  simpleMutating('mirror', 'mirror the Mac workspace to the vault (rsync, sentinel-guarded)'),
+  simpleMutating('vault', 'make links inside the vault relative so they work on every host'),
+  simpleMutating('fallback', 'keep Hot work usable while the share is down'),
+  {
+    name: 'status',
+    summary: 'bot, share and job status at a glance',
+    usage: ['ytm status [--json]'],
+    mutates: false,
+    available: false,
+    options: {},
+    positionals: { min: 0, max: 0, names: [] },
+    schema: noArgs,
+  },
+  {
+    name: 'plans',
+    summary: 'plans waiting for approval, running or finished',
+    usage: ['ytm plans [--json]'],
+    mutates: false,
+    available: true,
+    options: {},
+    positionals: { min: 0, max: 0, names: [] },
+    schema: noArgs,
+  },
+  {
+    name: 'audit',
+    summary: 'the append-only audit log',
+    usage: ['ytm audit [--since 2026-01-26] [--json]'],
+    mutates: false,
+    available: true,
+    options: { since: { type: 'string' } },
+    positionals: { min: 0, max: 0, names: [] },
+    schema: z.object({
+      since: z
+        .string()
+        .refine((v) => !Number.isNaN(Date.parse(v)), 'expected a date like 2026-01-26 or an ISO time')
+        .optional(),
+    }),
+  },
+  {
+    name: 'bot',
+    summary: 'start the Slack bot (Socket Mode); also `npm start`',
+    usage: ['ytm bot'],
+    mutates: false,
+    available: true,
+    options: {},
+    positionals: { min: 0, max: 0, names: [] },
+    schema: noArgs,
+  },
+];
+
+function simpleMutating(name: string, summary: string): CommandSpec {
+  return {
+    name,
+    summary,
+    usage: [`ytm ${name} [--run]`],
+    mutates: true,
+    available: false,
+    options: { run: { type: 'boolean' } },
+    positionals: { min: 0, max: 0, names: [] },
+    schema: z.object({ run: z.boolean().optional() }),
+  };
+}
+
+export function findCommand(name: string): CommandSpec | undefined {
+  return COMMANDS.find((c) => c.name === name);
+}
+
+export interface ParsedCommand {
+  spec: CommandSpec;
+  input: Record<string, unknown>;
+  json: boolean;
+  yes: boolean;
+  events: boolean;
+  help: boolean;
+}
+
+export type ParseResult =
+  | { ok: true; command: ParsedCommand }
+  | { ok: false; error: string; command?: string; suggestion?: string };
+
+const MAX_WORDS = 64;
+const MAX_WORD_LENGTH = 1024;
+
+/** Parses `ytm` words (already split). Never throws. */
+export function parseCommandLine(words: string[]): ParseResult {
+  if (words.length === 0) return parseCommandLine(['help']);
+  if (words.length > MAX_WORDS) return { ok: false, error: `too many words (${words.length}; at most ${MAX_WORDS})` };
+  const long = words.find((w) => w.length > MAX_WORD_LENGTH);
+  if (long) return { ok: false, error: `a word is too long (${long.length} characters; at most ${MAX_WORD_LENGTH})` };
+  const [name, ...rest] = words as [string, ...string[]];
+  const spec = findCommand(name.toLowerCase());
+  if (!spec) {
+    const suggestion = closestCommand(name);
+    return {
+      ok: false,
+      error: `unknown command "${clip(name)}"`,
+      ...(suggestion ? { suggestion } : {}),
+    };
+  }
+  let parsed: ReturnType<typeof parseArgs>;
+  try {
+    parsed = parseArgs({ args: rest, options: { ...COMMON, ...spec.options }, allowPositionals: true, strict: true });
+  } catch (err) {
+    return { ok: false, command: spec.name, error: describeParseError(err) };
+  }
+  const values = parsed.values as Record<string, unknown>;
+  if (values.help) {
+    return {
+      ok: true,
+      command: {
+        spec: findCommand('help') as CommandSpec,
+        input: { command: spec.name },
+        json: !!values.json,
+        yes: false,
+        events: !!values.events,
+        help: true,
+      },
+    };
+  }
+  const positionals = parsed.positionals;
+  if (positionals.length < spec.positionals.min || positionals.length > spec.positionals.max) {
+    const expected =
+      spec.positionals.max === 0
+        ? 'no arguments'
+        : `${spec.positionals.min === spec.positionals.max ? spec.positionals.min : `${spec.positionals.min} to ${spec.positionals.max}`} argument(s): ${spec.positionals.names.join(', ')}`;
+    return {
+      ok: false,
+      command: spec.name,
+      error: `\`${spec.name}\` takes ${expected}; got ${positionals.length === 0 ? 'none' : positionals.map((p) => `"${clip(p)}"`).join(' ')}`,
+    };
+  }
+  const raw: Record<string, unknown> = {};
+  spec.positionals.names.forEach((n, i) => {
+    if (positionals[i] !== undefined) raw[n] = positionals[i];
+  });
+  for (const [k, v] of Object.entries(values)) {
+    if (!(k in COMMON)) raw[k] = v;
+  }
+  const checked = spec.schema.safeParse(raw);
+  if (!checked.success) {
+    const issue = checked.error.issues[0];
+    const key = String(issue?.path[0] ?? '');
+    const where = key ? (spec.options[key] ? `--${key}: ` : `<${key}>: `) : '';
+    return { ok: false, command: spec.name, error: `${where}${issue?.message ?? 'invalid arguments'}` };
+  }
+  return {
+    ok: true,
+    command: {
+      spec,
+      input: checked.data,
+      json: !!values.json,
+      yes: !!values.yes,
+      events: !!values.events,
+      help: false,
+    },
+  };
+}
+
+function describeParseError(err: unknown): string {
+  const msg = err instanceof Error ? err.message : String(err);
+  // parseArgs messages mention "To specify a positional argument starting with a '-'…"; keep the first sentence.
+  return msg.split('. ')[0]?.replace(/\s+/g, ' ').slice(0, 300) ?? 'invalid arguments';
+}
+
+/**
+ * Splits Slack text into words: quotes group words, and the typography Slack or macOS may apply is undone
+ * (em/en dash for `--`, smart quotes, full-width spaces).
+ */
+export function tokenize(text: string): string[] {
+  const normalised = text
+    .normalize('NFC')
+    .replace(/[\u2014\u2013](?=\S)/g, '--')
+    .replace(/[\u201C\u201D]/g, '"')
+    .replace(/[\u2018\u2019]/g, "'")
+    .replace(/[\u3000\u00A0]/g, ' ');
+  const words: string[] = [];
+  const re = /"([^"]*)"|'([^']*)'|(\S+)/g;
+  for (const m of normalised.matchAll(re)) words.push(m[1] ?? m[2] ?? m[3] ?? '');
+  return words;
+}
+
+export function closestCommand(word: string): string | undefined {
+  const w = word.toLowerCase().slice(0, 40);
+  let best: { name: string; d: number } | undefined;
+  for (const c of COMMANDS) {
+    const d = editDistance(w, c.name);
+    if (!best || d < best.d) best = { name: c.name, d };
+  }
+  return best && best.d <= Math.max(2, Math.floor(best.name.length / 2)) ? best.name : undefined;
+}
+
+function editDistance(a: string, b: string): number {
+  const row = Array.from({ length: b.length + 1 }, (_, i) => i);
+  for (let i = 1; i <= a.length; i++) {
+    let prev = row[0] as number;
+    row[0] = i;
+    for (let j = 1; j <= b.length; j++) {
+      const tmp = row[j] as number;
+      row[j] = Math.min((row[j] as number) + 1, (row[j - 1] as number) + 1, prev + (a[i - 1] === b[j - 1] ? 0 : 1));
+      prev = tmp;
+    }
+  }
+  return row[b.length] as number;
+}
+
+function clip(s: string): string {
+  return s.length > 40 ? `${s.slice(0, 40)}…` : s;
+}
+
+export function helpText(commandName?: string): string {
+  const spec = commandName ? findCommand(commandName.toLowerCase()) : undefined;
+  if (spec) {
+    return [
+      `${spec.name}: ${spec.summary}${spec.available ? '' : ' (not available yet)'}`,
+      ...spec.usage.map((u) => `  ${u}`),
+      spec.mutates
+        ? '  Dry-run unless --run (terminal) or approved (Slack). Add --json for one JSON document.'
+        : '  Add --json for one JSON document.',
+    ].join('\n');
+  }
+  const lines = COMMANDS.filter((c) => c.name !== 'help').map(
+    (c) => `  ${c.name.padEnd(9)} ${c.summary}${c.available ? '' : ' (not available yet)'}`,
+  );
+  return [
+    'ytm: storage health and safe storage jobs for the factory (terminal and /ytm in Slack)',
+    '',
+    'Commands:',
+    ...lines,
+    '',
+    '`ytm help <command>` shows its options. Mutating commands only plan unless --run (terminal) or approved (Slack).',
+    'Exit codes: doctor 0 ok, 1 warn, 2 critical, 3 could not check; others 0 done, 1 failed, 2 refused, 64 usage.',
+  ].join('\n');
+}
