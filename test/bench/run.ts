@@ -1,0 +1,36 @@
+// `npm run bench`: speed and memory side by side with the reference tools, in the same run, as ratios.
+import { mkdtemp, rm } from 'node:fs/promises';
+import os from 'node:os';
+import path from 'node:path';
+import { parseArgs } from 'node:util';
+import { generateWorkspace } from '../fixtures/workspace.js';
+import { benchDoctor } from './doctor.js';
+
+const { values } = parseArgs({ options: { only: { type: 'string', multiple: true }, rounds: { type: 'string' } } });
+const only = new Set(values.only ?? []);
+const want = (name: string) => only.size === 0 || only.has(name);
+const rounds = Number(values.rounds ?? 5);
+
+const dir = await mkdtemp(path.join(os.tmpdir(), 'ytm-bench-'));
+try {
+  if (want('doctor')) {
+    const t0 = Date.now();
+    const ws = await generateWorkspace({
+      dir: path.join(dir, 'ws'),
+      channels: 10,
+      episodesPerChannel: 40,
+      runsPerEpisode: 2,
+      imagesPerRun: 240,
+      faults: true,
+    });
+    console.log(
+      `workspace: ${ws.entries} entries, ${ws.symlinks} symlinks (generated in ${((Date.now() - t0) / 1000).toFixed(1)} s)`,
+    );
+    const b = await benchDoctor(ws, rounds);
+    console.log(
+      `doctor vs find -xtype l: find ${b.findMs.toFixed(0)} ms, ytm doctor --json ${b.doctorMs.toFixed(0)} ms, ratio ${b.ratio.toFixed(2)}x (target <= 1.5x); doctor peak RSS ${b.doctorPeakRssMiB?.toFixed(0) ?? '?'} MiB (target < 200 MiB)`,
+    );
+  }
+} finally {
+  await rm(dir, { recursive: true, force: true });
+}
