@@ -2,10 +2,7 @@
 // The `ytm` command: one entry point for the terminal and for the bot's job children (DESIGN: "the bot is
 // one more caller of the CLI"). Parsing is shared with Slack through jobs/grammar.ts.
 import { formatProblems, loadConfig } from '../lib/config.js';
-import { runDoctor } from './doctor/index.js';
-import { doctorText } from './doctor/text.js';
 import { helpText, type ParsedCommand, parseCommandLine } from './grammar.js';
-import { startBot } from './start-bot.js';
 
 export const EXIT_USAGE = 64;
 const EXIT_COULD_NOT_CHECK = 3;
@@ -30,7 +27,8 @@ async function main(argv: string[]): Promise<number> {
     case 'doctor':
       return doctor(cmd);
     case 'bot':
-      return startBot();
+      // Loaded on demand: each command pays only for its own modules (start-up time is on every job's path).
+      return (await import('./start-bot.js')).startBot();
     default:
       process.stderr.write(`ytm: \`${cmd.spec.name}\` is not available yet in this version of ytm-ops.\n`);
       emit(cmd.events, { type: 'result', exitCode: 1, data: { error: 'not_available', command: cmd.spec.name } });
@@ -49,12 +47,13 @@ async function doctor(cmd: ParsedCommand): Promise<number> {
     });
     return EXIT_COULD_NOT_CHECK;
   }
+  const { runDoctor } = await import('./doctor/index.js');
   const report = await runDoctor(loaded.config, {
     onProgress: (stage, message) => emit(cmd.events, { type: 'progress', stage, message }),
   });
   if (cmd.events) emit(true, { type: 'result', exitCode: report.exitCode, data: report });
   else if (cmd.json) process.stdout.write(`${JSON.stringify(report, null, 2)}\n`);
-  else process.stdout.write(`${doctorText(report)}\n`);
+  else process.stdout.write(`${(await import('./doctor/text.js')).doctorText(report)}\n`);
   return report.exitCode;
 }
 

@@ -75,7 +75,7 @@ export async function runDoctor(config: Config, opts: DoctorOptions = {}): Promi
   const abort = new AbortController();
   const work = (async () => {
     progress('share', `probing ${paths.sharedRoot ?? '(not configured)'}`);
-    const shareDone = checkShare({
+    const probe = checkShare({
       root: paths.sharedRoot,
       namespace: paths.namespace,
       mountRequired: config.YTM_SHARED_STORAGE_MOUNT_REQUIRED,
@@ -83,9 +83,11 @@ export async function runDoctor(config: Config, opts: DoctorOptions = {}): Promi
     }).then((p) => {
       share = p;
       acc.findings.push(...shareFindings(p));
+      progress('share', p.state);
+      return p;
     });
-    // Local checks do not depend on the share state: start them at once.
-    const local = Promise.all([
+    // Local work starts at once; only what depends on the share's state waits for the probe.
+    await Promise.all([
       stage('disk', async () => {
         const d = await checkDisk(paths.workspaceRoot, config);
         acc.disk = d.disk;
@@ -94,19 +96,17 @@ export async function runDoctor(config: Config, opts: DoctorOptions = {}): Promi
       stage('mirror', async () => {
         acc.findings.push(...(await checkMirror(paths.opsLogsDir, config.YTM_MIRROR_STALE_MIN, now)));
       }),
-    ]);
-    await shareDone;
-    await Promise.all([
-      local,
-      stage('links+hot', () => linksAndHot(config, paths, share, acc, abort.signal)),
+      stage('links+hot', () => linksAndHot(config, paths, probe, acc, abort.signal)),
       stage('vault', async () => {
-        if (share.state !== 'up' || !paths.vaultRoot) return;
+        const p = await probe;
+        if (p.state !== 'up' || !paths.vaultRoot) return;
         const v = await checkVault(paths.vaultRoot, timeoutMs);
         acc.findings.push(...v.findings);
         if (v.incomplete) acc.incomplete.push(v.incomplete);
       }),
       stage('outbox', async () => {
-        const root = outboxRoot(config, share.stubVaultLinkTarget ?? null).root;
+        const p = await probe;
+        const root = outboxRoot(config, p.stubVaultLinkTarget ?? null).root;
         acc.findings.push(...(await checkOutbox(root, paths.namespace)));
       }),
     ]);
@@ -165,11 +165,19 @@ export async function runDoctor(config: Config, opts: DoctorOptions = {}): Promi
 async function linksAndHot(
   config: Config,
   paths: Paths,
-  share: ShareProbe,
+  probe: Promise<ShareProbe>,
   acc: Partial,
   signal: AbortSignal,
 ): Promise<void> {
   const timeoutMs = config.YTM_SHARE_PROBE_TIMEOUT_MS;
+  const linkScan = scanLinks(
+    paths.workspaceRoot,
+    paths.sharedRoot,
+    probe.then((p) => p.state),
+    { shareTimeoutMs: timeoutMs * 2, signal },
+  );
+  linkScan.catch(() => {}); // awaited below; this only keeps an early failure from counting as unhandled
+  const share = await probe;
   let configuredIsDir: boolean | null = null;
   const configured = paths.planningConfigured;
   // A configured root on a share that is down is not touched at all; anything else is checked in a guarded child.
@@ -193,11 +201,7 @@ async function linksAndHot(
     );
   }
   const [links, plan] = await Promise.all([
-    scanLinks(
-      paths.workspaceRoot,
-      { state: share.state, root: paths.sharedRoot },
-      { shareTimeoutMs: timeoutMs * 2, signal },
-    ),
+    linkScan,
     loadPlanning(planning.root, paths.workspaceRoot, paths.sharedRoot, timeoutMs),
   ]);
   acc.findings.push(...links.findings);

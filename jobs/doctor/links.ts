@@ -38,7 +38,8 @@ export interface LinkScan {
 
 export async function scanLinks(
   workspaceRoot: string,
-  share: { state: ShareState; root: string | null },
+  shareRoot: string | null,
+  shareState: Promise<ShareState>,
   opts: { shareTimeoutMs: number; signal?: AbortSignal },
 ): Promise<LinkScan> {
   const runsRoot = path.join(workspaceRoot, 'video', 'runs');
@@ -54,6 +55,8 @@ export async function scanLinks(
     ),
   );
 
+  // The walk only reads the workspace; it runs while the share is being probed. Link targets wait for the verdict.
+  const share = { state: await shareState, root: shareRoot };
   const links = new Map<string, LinkInfo>();
   const shareTargets: string[] = [];
   const shareLinks: string[] = [];

@@ -1,5 +1,5 @@
+import { type ChildProcess, spawn } from 'node:child_process';
 import { performance } from 'node:perf_hooks';
-import { execa } from 'execa';
 import { compiledEntry } from './entry.js';
 import { guardChildEnv } from './env.js';
 import type { GuardChildOutput, GuardOp } from './ops.js';
@@ -49,31 +49,38 @@ export function parseChildOutput(stdout: string): GuardChildOutput | null {
 export async function runGuarded<T = unknown>(op: GuardOp, opts: GuardOptions): Promise<GuardResult<T>> {
   const started = performance.now();
   const ms = () => Math.round(performance.now() - started);
-  let child: ReturnType<typeof execa> | undefined;
+  let child: ChildProcess;
   try {
-    child = execa(process.execPath, [compiledEntry('lib/guard/child.js')], {
-      input: JSON.stringify(op),
+    // node:child_process rather than execa here: the probe sits on the doctor's critical path and execa's
+    // import alone costs more than the probe itself. Still an argument array, never a shell.
+    child = spawn(process.execPath, [compiledEntry('lib/guard/child.js')], {
       env: guardChildEnv(opts.env ?? process.env),
-      extendEnv: false,
-      reject: false,
-      stripFinalNewline: false,
-      maxBuffer: MAX_OUTPUT,
-      forceKillAfterDelay: false,
-      cleanup: true,
+      stdio: ['pipe', 'pipe', 'pipe'],
       windowsHide: true,
     });
   } catch (err) {
     return { ok: false, reason: 'error', message: `guard child could not start: ${(err as Error).message}`, ms: ms() };
   }
+  live.add(child);
+  let stdout = '';
+  let stderr = '';
+  child.stdout?.setEncoding('utf8').on('data', (d: string) => {
+    if (stdout.length < MAX_OUTPUT) stdout += d;
+  });
+  child.stderr?.setEncoding('utf8').on('data', (d: string) => {
+    stderr = (stderr + d).slice(-4096);
+  });
+  child.stdin?.on('error', () => {});
+  child.stdin?.end(JSON.stringify(op));
 
   let timer: NodeJS.Timeout | undefined;
   const timedOut = new Promise<'timeout'>((resolve) => {
     timer = setTimeout(() => resolve('timeout'), Math.max(0, opts.timeoutMs));
   });
-  const finished = child.then(
-    (r) => r,
-    (err: unknown) => err as Awaited<NonNullable<typeof child>>,
-  );
+  const finished = new Promise<{ code: number | null; signal: NodeJS.Signals | null; error?: Error }>((resolve) => {
+    child.once('error', (error) => resolve({ code: null, signal: null, error }));
+    child.once('close', (code, signal) => resolve({ code, signal }));
+  });
 
   const winner = await Promise.race([finished, timedOut]);
   clearTimeout(timer);
@@ -87,39 +94,33 @@ export async function runGuarded<T = unknown>(op: GuardOp, opts: GuardOptions): 
       ms: ms(),
     };
   }
+  live.delete(child);
 
-  const r = winner;
-  const out = parseChildOutput(typeof r.stdout === 'string' ? r.stdout : '');
+  const out = parseChildOutput(stdout);
   if (out?.ok === true) return { ok: true, value: out.value as T, ms: ms() };
   if (out?.ok === false) return { ok: false, reason: 'error', message: out.error, ms: ms() };
-  const how = r.signal ? `was killed by ${r.signal}` : `exited with code ${r.exitCode ?? '?'}`;
-  const stderr = tail(r.stderr);
-  const extra = r.failed && !r.signal && r.exitCode === undefined ? `: ${r.shortMessage ?? r.message}` : '';
+  const how = winner.signal ? `was killed by ${winner.signal}` : `exited with code ${winner.code ?? '?'}`;
+  const err = tail(stderr);
+  const extra = winner.error ? `: ${winner.error.message}` : '';
   return {
     ok: false,
     reason: 'error',
-    message: `guard child ${how} without a result${extra}${stderr ? `; stderr: ${stderr}` : ''}`,
+    message: `guard child ${how} without a result${extra}${err ? `; stderr: ${err}` : ''}`,
     ms: ms(),
   };
 }
 
+// Children still running when this process exits are killed, so a probe stuck on a share is not left behind
+// by a doctor that finished on its time budget.
+const live = new Set<ChildProcess>();
+process.once('exit', () => {
+  for (const c of live) c.kill('SIGKILL');
+});
+
 /** Kill and forget: never await the exit of a child that may be stuck in state D. */
-function abandon(child: ReturnType<typeof execa>): void {
-  try {
-    child.kill('SIGKILL');
-  } catch {
-    // already gone
-  }
-  for (const s of [child.stdin, child.stdout, child.stderr]) {
-    try {
-      s?.destroy();
-    } catch {
-      // ignore
-    }
-  }
-  try {
-    child.unref();
-  } catch {
-    // ignore
-  }
+function abandon(child: ChildProcess): void {
+  live.delete(child);
+  child.kill('SIGKILL');
+  for (const s of [child.stdin, child.stdout, child.stderr]) s?.destroy();
+  child.unref();
 }

@@ -1,0 +1,45 @@
+// Crash recovery at start-up: a plan left `running` by a process that no longer exists becomes `interrupted`,
+// with what its journal says was done. A plan whose runner is still alive on this host is left alone, so a
+// terminal `ytm` starting while the bot's job child runs does not "interrupt" it.
+import { hostname } from 'node:os';
+import { listPlans, transition } from '../../lib/approvals/store.js';
+import { pidAlive } from '../../lib/locks/pid.js';
+import { RUNNING_NOTE_RE } from './apply.js';
+import { audit } from './audit.js';
+import { describeInterrupted } from './journal.js';
+
+export interface Recovered {
+  planId: string;
+  job: string;
+  description: string;
+}
+
+export async function recoverInterrupted(stateDir: string, actor = 'ytm:recovery'): Promise<Recovered[]> {
+  const out: Recovered[] = [];
+  for (const rec of await listPlans(stateDir, { states: ['running'] })) {
+    const last = [...rec.history].reverse().find((h) => h.to === 'running');
+    const m = RUNNING_NOTE_RE.exec(last?.note ?? '');
+    if (m?.[1] && m[2] === hostname() && pidAlive(Number(m[1]))) continue;
+    if (m?.[2] && m[2] !== hostname()) continue; // another host's runner: not ours to judge
+    const d = await describeInterrupted(stateDir, rec.planId);
+    const r = await transition(stateDir, rec.planId, {
+      from: 'running',
+      to: 'interrupted',
+      by: actor,
+      note: `runner gone: ${d.text}`.slice(0, 1000),
+      patch: {
+        result: {
+          state: 'interrupted',
+          description: d.text,
+          completed: d.completed.map((c) => ({ index: c.index, label: c.label, status: c.status })),
+          inProgress: d.inProgress.map((c) => ({ index: c.index, label: c.label })),
+          notStarted: d.notStarted,
+        },
+      },
+    });
+    if (!r.ok) continue;
+    await audit(stateDir, 'job.interrupted', actor, rec.planId, { job: rec.plan.job, description: d.text });
+    out.push({ planId: rec.planId, job: rec.plan.job, description: d.text });
+  }
+  return out;
+}

@@ -1,0 +1,123 @@
+// Executing one store action: idempotent (a destination already holding the planned SHA-256 is up to date),
+// verified (copy into a temp name, fsync, rename, re-read), with the rsync retry on EIO/EINVAL, the manifest,
+// and symlink-back / move strictly after verification.
+import { mkdir } from 'node:fs/promises';
+import path from 'node:path';
+import { copyFileVerified } from '../../lib/fs/copy-verified.js';
+import { errCode } from '../../lib/fs/errors.js';
+import { planId as computePlanId } from '../../lib/plan/id.js';
+import type { JsonValue, Plan } from '../../lib/plan/types.js';
+import { forgetHash } from '../engine/hash-cache.js';
+import { formatBytes } from '../engine/output.js';
+import type { ActionOutcome, JobContext } from '../engine/types.js';
+import { rememberOutboxRoot } from '../outbox/roots.js';
+import { type StoreAction, StoreActionSchema } from './action.js';
+import { destFacts } from './facts.js';
+import { removeSource, replaceWithSymlink } from './link-back.js';
+import { writeManifest } from './manifest.js';
+import { RSYNC_RETRY_CODES, rsyncVerified } from './rsync.js';
+
+function explain(err: unknown, a: StoreAction): string {
+  const code = errCode(err);
+  const msg = err instanceof Error ? err.message : String(err);
+  const tail = 'nothing was left under the final name; the source is untouched';
+  switch (code) {
+    case 'ENOSPC':
+      return `no space left on the destination while writing ${a.dest} (ENOSPC); ${tail}`;
+    case 'EDQUOT':
+      return `disk quota exceeded on the destination while writing ${a.dest} (EDQUOT); ${tail}`;
+    case 'EROFS':
+      return `the destination is read-only (EROFS): ${a.dest}; ${tail}`;
+    case 'EACCES':
+    case 'EPERM':
+      return `permission denied (${code}) writing ${a.dest}; ${tail}`;
+    case 'ABORT_ERR':
+      return `cancelled while copying ${a.srcRel}; ${tail}`;
+    default:
+      return `${msg}${code && !msg.includes(code) ? ` (${code})` : ''}`;
+  }
+}
+
+async function copyWithFallback(
+  a: StoreAction,
+  ctx: JobContext,
+  overwrite: boolean,
+): Promise<{ sha256: string; size: number; via: string }> {
+  const onProgress = (bytes: number) => {
+    if (bytes === a.size || bytes % (64 * 1024 * 1024) < 1024 * 1024) {
+      ctx.progress({
+        stage: 'copy',
+        message: `${a.srcRel}: ${formatBytes(bytes)} of ${formatBytes(a.size)}`,
+        bytes,
+        totalBytes: a.size,
+      });
+    }
+  };
+  try {
+    const r = await copyFileVerified(a.src, a.dest, { overwrite, signal: ctx.signal, onProgress });
+    return { ...r, via: 'copy' };
+  } catch (err) {
+    if (!RSYNC_RETRY_CODES.has(errCode(err) ?? '')) throw err;
+    ctx.progress({
+      stage: 'copy',
+      message: `${a.srcRel}: ${errCode(err)} from the destination, retrying once with rsync`,
+    });
+    const r = await rsyncVerified(a.src, a.dest, {
+      rsyncBin: ctx.config.YTM_RSYNC_BIN ?? 'rsync',
+      timeoutSec: ctx.config.YTM_RSYNC_TIMEOUT_SEC,
+      expected: { sha256: a.sha256, size: a.size },
+      overwrite,
+      signal: ctx.signal,
+    });
+    return { ...r, via: 'rsync' };
+  }
+}
+
+export async function executeStoreAction(raw: JsonValue, ctx: JobContext, plan: Plan): Promise<ActionOutcome> {
+  const parsed = StoreActionSchema.safeParse(raw);
+  if (!parsed.success) return { status: 'failed', message: 'not a valid store action' };
+  const a = parsed.data;
+  try {
+    await mkdir(path.dirname(a.dest), { recursive: true });
+    if (a.target.offline) await rememberOutboxRoot(ctx.paths.stateDir, a.target.effectiveRoot);
+    const now = await destFacts(a.dest, a.size, ctx.signal);
+    if (now.exists && now.type === 'other') {
+      return { status: 'failed', message: `the destination is not a regular file: ${a.dest}` };
+    }
+    const upToDate = now.exists && now.type === 'file' && now.sha256 === a.sha256;
+    let via = 'up to date';
+    if (!upToDate) {
+      if (now.exists && !a.overwrite) {
+        return {
+          status: 'failed',
+          message: `the destination now holds a different file and --overwrite was not given: ${a.dest}`,
+        };
+      }
+      const copied = await copyWithFallback(a, ctx, a.overwrite);
+      forgetHash(a.dest);
+      via = copied.via === 'rsync' ? 'copied with rsync and verified' : 'copied and verified';
+      if (copied.sha256 !== a.sha256 || copied.size !== a.size) {
+        return {
+          status: 'failed',
+          message: `the source changed since the plan (now ${copied.size} bytes ${copied.sha256.slice(0, 12)}); the copy at ${a.dest} is of the changed file; the source was left in place`,
+        };
+      }
+    }
+    const manifest = await writeManifest(a, ctx.paths, ctx.now(), { planId: computePlanId(plan), upToDate });
+    if (a.after !== 'keep') {
+      // Only after verification: the copy was re-read after its rename, or the destination was hashed equal
+      // to the planned SHA-256 just above.
+      if (a.after === 'symlink-back') await replaceWithSymlink(a.src, a.dest, a.size, a.srcMtimeMs);
+      else await removeSource(a.src, a.size, a.srcMtimeMs);
+    }
+    const afterWords =
+      a.after === 'symlink-back' ? '; source replaced by a link' : a.after === 'move' ? '; source removed' : '';
+    return {
+      status: upToDate && a.after === 'keep' ? 'up_to_date' : 'done',
+      message: `${via}${afterWords}`,
+      details: { dest: a.dest, manifest, sha256: a.sha256, size: a.size, offline: a.target.offline },
+    };
+  } catch (err) {
+    return { status: 'failed', message: explain(err, a), details: { dest: a.dest, code: errCode(err) ?? null } };
+  }
+}

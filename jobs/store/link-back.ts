@@ -1,0 +1,39 @@
+// After a verified copy: replace the source by an absolute symlink to the copy, or remove it. Both re-check
+// first that the source is still the file that was copied (size and mtime as planned).
+import { randomBytes } from 'node:crypto';
+import { lstat, rename, rm, symlink, unlink } from 'node:fs/promises';
+import path from 'node:path';
+import { fsyncDir } from '../../lib/fs/atomic.js';
+import { codedError } from '../../lib/fs/errors.js';
+import { forgetHash } from '../engine/hash-cache.js';
+
+async function assertUnchanged(src: string, size: number, mtimeMs: number): Promise<void> {
+  const st = await lstat(src);
+  if (!st.isFile() || st.size !== size || st.mtimeMs !== mtimeMs) {
+    throw codedError('ECHANGED', `the source changed after it was copied; left in place: ${src}`, src);
+  }
+}
+
+/** Atomically replace `src` by a symlink to `target`: link at a temp name in the same folder, rename over. */
+export async function replaceWithSymlink(src: string, target: string, size: number, mtimeMs: number): Promise<void> {
+  await assertUnchanged(src, size, mtimeMs);
+  const dir = path.dirname(src);
+  const tmp = path.join(dir, `.tmp__${path.basename(src)}__${process.pid}__${randomBytes(4).toString('hex')}`);
+  await symlink(target, tmp);
+  try {
+    await rename(tmp, src);
+  } catch (err) {
+    await rm(tmp, { force: true }).catch(() => {});
+    throw err;
+  }
+  forgetHash(src);
+  await fsyncDir(dir);
+}
+
+/** Remove the source (never follows a link: `unlink` removes the entry itself). */
+export async function removeSource(src: string, size: number, mtimeMs: number): Promise<void> {
+  await assertUnchanged(src, size, mtimeMs);
+  await unlink(src);
+  forgetHash(src);
+  await fsyncDir(path.dirname(src));
+}

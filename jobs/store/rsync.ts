@@ -1,0 +1,73 @@
+// The predecessor's fallback when writing to the share fails with EIO or EINVAL (some SMB servers refuse
+// certain write patterns): copy once more with rsync, but keep our atomicity: rsync writes a temp name in the
+// destination folder, we fsync and verify it against the planned SHA-256, and only then rename it into place.
+import { lstat, open, rename, rm } from 'node:fs/promises';
+import path from 'node:path';
+import { execa } from 'execa';
+import { fsyncDir, tempPathFor } from '../../lib/fs/atomic.js';
+import { codedError } from '../../lib/fs/errors.js';
+import { sha256File } from '../../lib/fs/hash.js';
+
+export const RSYNC_RETRY_CODES = new Set(['EIO', 'EINVAL']);
+
+export interface RsyncCopyOptions {
+  rsyncBin: string;
+  timeoutSec: number;
+  expected: { sha256: string; size: number };
+  overwrite: boolean;
+  signal?: AbortSignal;
+}
+
+async function exists(p: string): Promise<boolean> {
+  try {
+    await lstat(p);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+export async function rsyncVerified(
+  src: string,
+  dest: string,
+  opts: RsyncCopyOptions,
+): Promise<{ sha256: string; size: number }> {
+  const tmp = tempPathFor(dest);
+  try {
+    // Absolute paths start with '/', so rsync never reads them as host:path or as options.
+    const r = await execa(
+      opts.rsyncBin,
+      ['--whole-file', `--timeout=${Math.max(1, opts.timeoutSec)}`, path.resolve(src), tmp],
+      {
+        reject: false,
+        stdin: 'ignore',
+        ...(opts.signal ? { cancelSignal: opts.signal } : {}),
+      },
+    );
+    if (r.failed) {
+      const why = r.isCanceled ? 'cancelled' : `exit ${r.exitCode ?? '?'}: ${String(r.stderr).trim().slice(0, 300)}`;
+      throw codedError('ERSYNC', `rsync fallback failed (${why})`, dest);
+    }
+    const fh = await open(tmp, 'r+');
+    try {
+      await fh.sync();
+    } finally {
+      await fh.close();
+    }
+    const got = await sha256File(tmp, { signal: opts.signal });
+    if (got.sha256 !== opts.expected.sha256 || got.size !== opts.expected.size) {
+      throw codedError(
+        'EVERIFY',
+        `rsync copy does not match the planned file: expected ${opts.expected.size} bytes ${opts.expected.sha256}, got ${got.size} bytes ${got.sha256}`,
+        dest,
+      );
+    }
+    if (!opts.overwrite && (await exists(dest)))
+      throw codedError('EEXIST', `destination already exists: ${dest}`, dest);
+    await rename(tmp, dest);
+    await fsyncDir(path.dirname(dest));
+    return got;
+  } finally {
+    await rm(tmp, { force: true }).catch(() => {});
+  }
+}
