@@ -178,7 +178,11 @@ export function expandHome(p: string): string {
  * Reads `.env` (from YTM_ENV_FILE or the current directory) under the process environment: shell values win,
  * as with the predecessor's bootstrap. Returns every problem at once, by variable name.
  */
-export function loadConfig(env: NodeJS.ProcessEnv = process.env, cwd = process.cwd()): ConfigResult {
+export function loadConfig(
+  env: NodeJS.ProcessEnv = process.env,
+  cwd = process.cwd(),
+  opts: { requireSlack?: boolean } = {},
+): ConfigResult {
   const envFile = env.YTM_ENV_FILE ?? path.join(cwd, '.env');
   let fileValues: Record<string, string> = {};
   if (existsSync(envFile)) {
@@ -190,13 +194,18 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, cwd = process.c
   }
   const merged: Record<string, string | undefined> = { ...fileValues, ...env };
   const parsed = configSchema.safeParse(merged);
+  // The bot's token checks run on the raw values too, so one start-up reports every problem at once.
+  const tokens = opts.requireSlack ? slackProblems(merged) : [];
   if (!parsed.success) {
     return {
       ok: false,
-      problems: parsed.error.issues.map((i) => ({ name: String(i.path[0] ?? '(config)'), message: i.message })),
+      problems: [
+        ...parsed.error.issues.map((i) => ({ name: String(i.path[0] ?? '(config)'), message: i.message })),
+        ...tokens,
+      ],
     };
   }
-  const problems = crossChecks(parsed.data);
+  const problems = [...crossChecks(parsed.data), ...tokens];
   return problems.length > 0 ? { ok: false, problems } : { ok: true, config: parsed.data };
 }
 
@@ -223,12 +232,15 @@ function crossChecks(c: Config): ConfigProblem[] {
 }
 
 /** Variables the Slack bot needs on top of the storage ones; reported by name like the rest. */
-export function slackProblems(c: Config): ConfigProblem[] {
+export function slackProblems(c: {
+  SLACK_BOT_TOKEN?: string | null;
+  SLACK_APP_TOKEN?: string | null;
+}): ConfigProblem[] {
   const problems: ConfigProblem[] = [];
-  if (!c.SLACK_BOT_TOKEN?.startsWith('xoxb-')) {
+  if (!c.SLACK_BOT_TOKEN?.trim().startsWith('xoxb-')) {
     problems.push({ name: 'SLACK_BOT_TOKEN', message: 'required for the bot: the Bot User OAuth Token (xoxb-…)' });
   }
-  if (!c.SLACK_APP_TOKEN?.startsWith('xapp-')) {
+  if (!c.SLACK_APP_TOKEN?.trim().startsWith('xapp-')) {
     problems.push({
       name: 'SLACK_APP_TOKEN',
       message: 'required for the bot: an app-level token with connections:write (xapp-…)',

@@ -1,0 +1,64 @@
+// Who may run what, where. Slack IDs only (never names). Mutating commands always need the user allowlist;
+// read-only ones may be opened to everyone in the allowed channels (YTM_SLACK_READONLY_OPEN).
+import type { Config } from '../lib/config.js';
+
+export interface Requester {
+  userId: string;
+  channelId: string | undefined;
+  teamId: string | undefined;
+}
+
+export type AccessDecision = { ok: true } | { ok: false; reason: string; message: string };
+
+export interface AccessPolicy {
+  allowedUsers: readonly string[];
+  allowedChannels: readonly string[];
+  teamId: string | null;
+  readonlyOpen: boolean;
+}
+
+export function accessPolicy(c: Config): AccessPolicy {
+  return {
+    allowedUsers: c.YTM_SLACK_ALLOWED_USERS,
+    allowedChannels: c.YTM_SLACK_ALLOWED_CHANNELS,
+    teamId: c.YTM_SLACK_TEAM_ID,
+    readonlyOpen: c.YTM_SLACK_READONLY_OPEN,
+  };
+}
+
+export function checkAccess(policy: AccessPolicy, who: Requester, mutates: boolean): AccessDecision {
+  if (policy.teamId && who.teamId !== policy.teamId) {
+    return {
+      ok: false,
+      reason: 'team_not_allowed',
+      message: `This bot only serves the workspace ${policy.teamId} (YTM_SLACK_TEAM_ID).`,
+    };
+  }
+  // An empty channel list means "any channel"; a configured one is a hard boundary for everyone.
+  if (policy.allowedChannels.length > 0 && (!who.channelId || !policy.allowedChannels.includes(who.channelId))) {
+    return {
+      ok: false,
+      reason: 'channel_not_allowed',
+      message: `/ytm is not enabled in this channel (${who.channelId ?? 'unknown'}). Use one of: ${policy.allowedChannels
+        .map((c) => `<#${c}>`)
+        .join(', ')}, or ask an admin to add it to YTM_SLACK_ALLOWED_CHANNELS.`,
+    };
+  }
+  if (policy.allowedUsers.includes(who.userId)) return { ok: true };
+  if (!mutates && policy.readonlyOpen && policy.allowedChannels.length > 0) return { ok: true };
+  if (policy.allowedUsers.length === 0) {
+    return {
+      ok: false,
+      reason: 'no_allowlist',
+      message:
+        'No one is allowed to run /ytm commands yet: an admin has to list Slack user IDs in YTM_SLACK_ALLOWED_USERS.',
+    };
+  }
+  return {
+    ok: false,
+    reason: 'user_not_allowed',
+    message: `You (<@${who.userId}>) are not on the list of people allowed to run ${
+      mutates ? 'this command' : 'commands'
+    } (YTM_SLACK_ALLOWED_USERS). Ask an admin to add your Slack user ID.`,
+  };
+}

@@ -1,0 +1,20 @@
+// App Home: what the bot can do and the last doctor verdict, published whenever someone opens the Home tab.
+import type { App } from '@slack/bolt';
+import type { BotDeps } from '../deps.js';
+import { loadLastDoctor } from '../last-doctor.js';
+import { homeView } from '../views/home.js';
+
+export function registerAppHomeOpened(app: App, deps: BotDeps): void {
+  app.event('app_home_opened', async ({ event, client }) => {
+    if (event.tab !== 'home') return;
+    const view = homeView({
+      host: deps.host,
+      lastDoctor: await loadLastDoctor(deps.stateDir),
+      allowedUsers: deps.policy.allowedUsers,
+      allowedChannels: deps.policy.allowedChannels,
+      readonlyOpen: deps.policy.readonlyOpen,
+    });
+    await client.views.publish({ user_id: event.user, view: view as never });
+    deps.log.info({ user: event.user }, 'app home published');
+  });
+}
