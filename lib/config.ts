@@ -3,6 +3,7 @@ import { homedir } from 'node:os';
 import path from 'node:path';
 import { parse as parseDotenv } from 'dotenv';
 import { z } from 'zod';
+import { isInside } from './fs/contain.js';
 
 // Every variable ytm-ops reads, in one schema. Storage names keep the Python predecessor's names so an
 // existing factory `.env` works unchanged. Values arrive as strings from the environment.
@@ -225,7 +226,7 @@ function crossChecks(c: Config): ConfigProblem[] {
     });
   }
   const share = c.YTM_SHARED_STORAGE_ROOT;
-  if (share && c.YTM_STATE_DIR && isUnder(share, c.YTM_STATE_DIR)) {
+  if (share && c.YTM_STATE_DIR && isInside(share, c.YTM_STATE_DIR)) {
     problems.push({ name: 'YTM_STATE_DIR', message: 'must be on local disk, not under YTM_SHARED_STORAGE_ROOT' });
   }
   return problems;
@@ -251,9 +252,4 @@ export function slackProblems(c: {
 
 export function formatProblems(problems: ConfigProblem[]): string {
   return ['Configuration problems:', ...problems.map((p) => `  ${p.name}: ${p.message}`)].join('\n');
-}
-
-function isUnder(root: string, p: string): boolean {
-  const rel = path.relative(root, p);
-  return rel === '' || (!rel.startsWith('..') && !path.isAbsolute(rel));
 }

@@ -1,5 +1,6 @@
 import { createInterface } from 'node:readline';
 import { execa } from 'execa';
+import { isSecretEnvName } from './guard/env.js';
 
 // Runs a job as a child process and streams its NDJSON events. The caller never waits on a child that may
 // be stuck in uninterruptible sleep on a hung share: after a timeout or cancel it sends SIGTERM, then SIGKILL
@@ -149,8 +150,8 @@ function parseEvent(line: string): JobEvent {
 }
 
 /**
- * The environment a job child gets: the parent's, minus every Slack credential and anything that looks
- * like a token, so a job (or something it runs) can never print or leak them.
+ * The environment a job child gets: the parent's without Slack credentials or anything that looks like a
+ * token or secret (the guard children's rule), so a job, or anything it runs, can never print or leak them.
  */
 export function jobEnv(
   base: NodeJS.ProcessEnv = process.env,
@@ -158,9 +159,7 @@ export function jobEnv(
 ): Record<string, string> {
   const env: Record<string, string> = {};
   for (const [k, v] of Object.entries(base)) {
-    if (v === undefined) continue;
-    if (/^SLACK_/i.test(k) || /TOKEN|SECRET|PASSWORD|API_KEY|PRIVATE_KEY/i.test(k)) continue;
-    env[k] = v;
+    if (v !== undefined && !isSecretEnvName(k) && !/PASSWORD|API_KEY|PRIVATE_KEY/i.test(k)) env[k] = v;
   }
   return { ...env, ...extra };
 }

@@ -2,11 +2,12 @@ import { existsSync, statSync } from 'node:fs';
 import { homedir } from 'node:os';
 import path from 'node:path';
 import type { Config } from './config.js';
+import { isInside } from './fs/contain.js';
+import { sharedBase } from './share/base.js';
 
 // Where everything lives, computed from configuration alone (no file-system access, so it is safe to call
 // while the share hangs). Rules follow the predecessor's `paths.py` (python-ops-facts §1.3, §1.4, §2.1).
 
-export const STUB_MARKER = 'README_MOUNTPOINT.txt';
 export const VAULT_SENTINEL = '.ytm_vault_workspaces_root.json';
 export const DEFAULT_CAPCUT_DRAFT_ROOT = path.join(
   homedir(),
@@ -58,7 +59,7 @@ export function resolvePaths(c: Config): Paths {
     planningLocal: path.join(workspaceRoot, 'planning'),
     sharedRoot,
     namespace,
-    sharedBase: sharedRoot ? sharedBaseFor(sharedRoot, namespace) : null,
+    sharedBase: sharedRoot ? sharedBase(sharedRoot, namespace) : null,
     vaultRoot:
       c.YTM_VAULT_WORKSPACES_ROOT ?? (sharedRoot && !rootNamedUploads ? path.join(sharedRoot, 'ytm_workspaces') : null),
     capcutDraftRoot: c.YTM_CAPCUT_DRAFT_ROOT ?? c.CAPCUT_DRAFT_ROOT ?? DEFAULT_CAPCUT_DRAFT_ROOT,
@@ -67,10 +68,6 @@ export function resolvePaths(c: Config): Paths {
     opsLogsDir: path.join(workspaceRoot, 'logs', 'ops'),
     agentQueueDir: c.LLM_AGENT_QUEUE_DIR ?? path.join(workspaceRoot, 'logs', 'agent_tasks'),
   };
-}
-
-export function sharedBaseFor(root: string, namespace: string): string {
-  return path.basename(root) === 'uploads' ? path.join(root, namespace) : path.join(root, 'uploads', namespace);
 }
 
 export function reportDir(paths: Paths, job: string): string {
@@ -94,7 +91,7 @@ export function effectivePlanningRoot(
 ): EffectivePlanning {
   const configured = paths.planningConfigured;
   if (!configured) return { root: paths.planningLocal, fallback: false, reason: null };
-  const onShare = paths.sharedRoot !== null && isUnder(paths.sharedRoot, configured);
+  const onShare = paths.sharedRoot !== null && isInside(paths.sharedRoot, configured);
   if (onShare && share.state !== 'up') {
     return { root: paths.planningLocal, fallback: true, reason: `the share is ${share.state}` };
   }
@@ -122,9 +119,4 @@ export function outboxRoot(c: Config, stubVaultLinkTarget: string | null): { roo
     if (existsSync(parent) && statSync(parent).isDirectory()) return { root: parent, rule: 'stub ytm_workspaces link' };
   }
   return { root: LAST_RESORT_OUTBOX, rule: 'default fallback folder' };
-}
-
-function isUnder(root: string, p: string): boolean {
-  const rel = path.relative(root, p);
-  return rel === '' || (!rel.startsWith('..') && !path.isAbsolute(rel));
 }

@@ -1,9 +1,11 @@
 // `npm run bench`: speed and memory side by side with the reference tools, in the same run, as ratios.
+// `npm run bench -- --only doctor --only ack --rounds 5`
 import { mkdtemp, rm } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
 import { generateWorkspace } from '../fixtures/workspace.js';
+import { benchAck } from './ack.js';
 import { benchDoctor } from './doctor.js';
 
 const { values } = parseArgs({ options: { only: { type: 'string', multiple: true }, rounds: { type: 'string' } } });
@@ -13,7 +15,7 @@ const rounds = Number(values.rounds ?? 5);
 
 const dir = await mkdtemp(path.join(os.tmpdir(), 'ytm-bench-'));
 try {
-  if (want('doctor')) {
+  if (want('doctor') || want('ack')) {
     const t0 = Date.now();
     const ws = await generateWorkspace({
       dir: path.join(dir, 'ws'),
@@ -23,13 +25,19 @@ try {
       imagesPerRun: 240,
       faults: true,
     });
-    console.log(
-      `workspace: ${ws.entries} entries, ${ws.symlinks} symlinks (generated in ${((Date.now() - t0) / 1000).toFixed(1)} s)`,
-    );
-    const b = await benchDoctor(ws, rounds);
-    console.log(
-      `doctor vs find -xtype l: find ${b.findMs.toFixed(0)} ms, ytm doctor --json ${b.doctorMs.toFixed(0)} ms, ratio ${b.ratio.toFixed(2)}x (target <= 1.5x); doctor peak RSS ${b.doctorPeakRssMiB?.toFixed(0) ?? '?'} MiB (target < 200 MiB)`,
-    );
+    console.log(`workspace: ${ws.entries} entries, ${ws.symlinks} symlinks (generated in ${((Date.now() - t0) / 1000).toFixed(1)} s)`);
+    if (want('doctor')) {
+      const b = await benchDoctor(ws, rounds);
+      console.log(
+        `doctor vs find -xtype l: find ${b.findMs.toFixed(0)} ms, ytm doctor --json ${b.doctorMs.toFixed(0)} ms, ratio ${b.ratio.toFixed(2)}x (target <= 1.5x); doctor peak RSS ${b.doctorPeakRssMiB?.toFixed(0) ?? '?'} MiB (target < 200 MiB)`,
+      );
+    }
+    if (want('ack')) {
+      const a = await benchAck(ws, 200);
+      console.log(
+        `ack latency, ${a.commands} /ytm commands while doctor jobs scan the workspace: bot p50 ${a.bot.p50.toFixed(1)} ms p99 ${a.bot.p99.toFixed(1)} ms; minimal Bolt p50 ${a.minimal.p50.toFixed(1)} ms p99 ${a.minimal.p99.toFixed(1)} ms; p99 ratio ${a.ratioP99.toFixed(2)}x (target p99 < 50 ms, <= 3x); bot idle RSS ${a.botIdleRssMiB.toFixed(0)} MiB (target < 150 MiB)`,
+      );
+    }
   }
 } finally {
   await rm(dir, { recursive: true, force: true });

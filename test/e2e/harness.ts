@@ -5,13 +5,13 @@
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { execa, type ResultPromise } from 'execa';
+import { compiledEntry } from '../../lib/guard/entry.js';
 import { type GeneratedWorkspace, generateWorkspace } from '../fixtures/workspace.js';
 import { SlackEmulator, type SlackEmulatorOptions } from '../slack/emulator.js';
 
-export const REPO_ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..', '..');
-export const BOT_MAIN = path.join(REPO_ROOT, 'dist', 'bot', 'main.js');
+// Works from the sources (vitest) and from dist/ (the benchmark imports this harness too).
+export const BOT_MAIN = compiledEntry('bot/main.js');
 
 export const ALLOWED_USER = 'U0ALLOWED1';
 export const OTHER_USER = 'U0STRANGER';

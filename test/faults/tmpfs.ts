@@ -1,4 +1,6 @@
 /** Real tmpfs mounts for tests (Linux, root). Always `close()` in a `finally`. */
+import { mkdtemp } from 'node:fs/promises';
+import path from 'node:path';
 import { execa } from 'execa';
 
 export interface TmpfsMount {
@@ -35,4 +37,19 @@ export function canMount(): string | null {
   if (process.platform !== 'linux') return 'mount tests need Linux';
   if (process.getuid?.() !== 0) return 'mount tests need root (CI runs as root)';
   return null;
+}
+
+/** Mount a tmpfs of `sizeMiB` on a fresh directory under `parent`, run `fn`, always unmount. */
+export async function withTmpfs<T>(parent: string, sizeMiB: number, fn: (mountDir: string) => Promise<T>): Promise<T> {
+  const m = await mountTmpfs(await mkdtemp(path.join(parent, 'tmpfs-')), sizeMiB);
+  try {
+    return await fn(m.dir);
+  } finally {
+    await m.close();
+  }
+}
+
+/** Remount an existing tmpfs mount read-only. */
+export async function remountReadOnly(dir: string): Promise<void> {
+  await execa('mount', ['-o', 'remount,ro', dir]);
 }

@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { basename, join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { fsyncDir, tempPathFor, writeFileAtomic, writeJsonAtomic } from '../../../lib/fs/atomic.js';
-import { remountReadOnly, skipTmpfs, withTmpfs } from './tmpfs.js';
+import { canMount, remountReadOnly, withTmpfs } from '../../faults/tmpfs.js';
 
 let dir: string;
 beforeEach(async () => {
@@ -62,27 +62,33 @@ describe('writeFileAtomic', () => {
     expect(await readdir(dir)).toEqual([]);
   });
 
-  it.skipIf(skipTmpfs)('on a full disk (ENOSPC mid-write) keeps the old file and removes the temp file', async () => {
-    await withTmpfs(dir, '1m', async (mnt) => {
-      const p = join(mnt, 'report.json');
-      await writeFile(p, 'old content');
-      const big = new Uint8Array(2 * 1024 * 1024).fill(7);
-      await expect(writeFileAtomic(p, big)).rejects.toMatchObject({ code: 'ENOSPC' });
-      expect(await readFile(p, 'utf8')).toBe('old content');
-      expect(await readdir(mnt)).toEqual(['report.json']);
-    });
-  });
+  it.skipIf(canMount() !== null)(
+    'on a full disk (ENOSPC mid-write) keeps the old file and removes the temp file',
+    async () => {
+      await withTmpfs(dir, 1, async (mnt) => {
+        const p = join(mnt, 'report.json');
+        await writeFile(p, 'old content');
+        const big = new Uint8Array(2 * 1024 * 1024).fill(7);
+        await expect(writeFileAtomic(p, big)).rejects.toMatchObject({ code: 'ENOSPC' });
+        expect(await readFile(p, 'utf8')).toBe('old content');
+        expect(await readdir(mnt)).toEqual(['report.json']);
+      });
+    },
+  );
 
-  it.skipIf(skipTmpfs)('in a directory that became read-only keeps the old file and leaves nothing', async () => {
-    await withTmpfs(dir, '1m', async (mnt) => {
-      const p = join(mnt, 'report.json');
-      await writeFile(p, 'old content');
-      await remountReadOnly(mnt);
-      await expect(writeFileAtomic(p, 'new content')).rejects.toMatchObject({ code: 'EROFS' });
-      expect(await readFile(p, 'utf8')).toBe('old content');
-      expect(await readdir(mnt)).toEqual(['report.json']);
-    });
-  });
+  it.skipIf(canMount() !== null)(
+    'in a directory that became read-only keeps the old file and leaves nothing',
+    async () => {
+      await withTmpfs(dir, 1, async (mnt) => {
+        const p = join(mnt, 'report.json');
+        await writeFile(p, 'old content');
+        await remountReadOnly(mnt);
+        await expect(writeFileAtomic(p, 'new content')).rejects.toMatchObject({ code: 'EROFS' });
+        expect(await readFile(p, 'utf8')).toBe('old content');
+        expect(await readdir(mnt)).toEqual(['report.json']);
+      });
+    },
+  );
 });
 
 describe('writeJsonAtomic', () => {

@@ -5,7 +5,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { copyFileVerified, VerifyError } from '../../../lib/fs/copy-verified.js';
-import { skipTmpfs, withTmpfs } from './tmpfs.js';
+import { canMount, withTmpfs } from '../../faults/tmpfs.js';
 
 const MiB = 1024 * 1024;
 let dir: string;
@@ -121,9 +121,9 @@ describe('copyFileVerified', () => {
     expect(await readdir(out)).toEqual([]);
   });
 
-  it.skipIf(skipTmpfs)('on a full disk fails with ENOSPC, leaves no file, source untouched', async () => {
+  it.skipIf(canMount() !== null)('on a full disk fails with ENOSPC, leaves no file, source untouched', async () => {
     const src = await makeSource(2 * MiB);
-    await withTmpfs(dir, '1m', async (mnt) => {
+    await withTmpfs(dir, 1, async (mnt) => {
       const err = await copyFileVerified(src.path, join(mnt, 'big.bin')).catch((e: unknown) => e);
       expect(err).toMatchObject({ code: 'ENOSPC' });
       expect(await readdir(mnt)).toEqual([]);
