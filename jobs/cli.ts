@@ -12,6 +12,9 @@ function emit(events: boolean, line: object): void {
 }
 
 async function main(argv: string[]): Promise<number> {
+  // `ytm apply <planId>` is the bot's job child after a Slack approval. It is not in the grammar, so no Slack
+  // text can reach it.
+  if (argv[0] === 'apply') return (await import('./apply/command.js')).applyCommand(argv.slice(1));
   const parsed = parseCommandLine(argv);
   if (!parsed.ok) {
     const hint = parsed.suggestion ? ` Did you mean \`ytm ${parsed.suggestion}\`?` : '';
@@ -29,10 +32,14 @@ async function main(argv: string[]): Promise<number> {
     case 'bot':
       // Loaded on demand: each command pays only for its own modules (start-up time is on every job's path).
       return (await import('./start-bot.js')).startBot();
-    default:
+    default: {
+      const { JOB_COMMANDS } = await import('./apply/commands.js');
+      const run = JOB_COMMANDS[cmd.spec.name];
+      if (run) return run(cmd);
       process.stderr.write(`ytm: \`${cmd.spec.name}\` is not available yet in this version of ytm-ops.\n`);
       emit(cmd.events, { type: 'result', exitCode: 1, data: { error: 'not_available', command: cmd.spec.name } });
       return 1;
+    }
   }
 }
 

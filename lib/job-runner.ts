@@ -1,3 +1,4 @@
+import { setPriority } from 'node:os';
 import { createInterface } from 'node:readline';
 import { execa } from 'execa';
 import { isSecretEnvName } from './guard/env.js';
@@ -40,6 +41,8 @@ export interface StartJobOptions {
   cwd?: string;
   timeoutMs: number;
   graceMs?: number;
+  /** Scheduling priority increment for the child (0-19): a scanning job must not starve the caller's event loop. */
+  nice?: number;
   onEvent?: (event: JobEvent) => void;
 }
 
@@ -58,6 +61,14 @@ export function startJob(opts: StartJobOptions): RunningJob {
     cleanup: true,
     windowsHide: true,
   });
+
+  if (opts.nice && child.pid) {
+    try {
+      setPriority(child.pid, opts.nice);
+    } catch {
+      // Not permitted here: the job still runs, at normal priority.
+    }
+  }
 
   let events = 0;
   let result: unknown = null;

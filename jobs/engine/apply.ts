@@ -53,10 +53,11 @@ function changesJson(changes: PreconditionChange[]): JsonValue {
   return changes.slice(0, 50).map((c) => ({ key: c.key, before: c.before ?? null, after: c.after ?? null }));
 }
 
+/** A run stopped by SIGTERM/SIGINT (the bot's cancel) is `cancelled`, or `partial` when some actions got done. */
 function finalState(counts: Record<ActionStatus, number>, aborted: boolean): FinalState {
   const progressed = counts.done + counts.up_to_date;
+  if (aborted) return progressed > 0 ? 'partial' : 'cancelled';
   if (counts.failed > 0) return progressed > 0 ? 'partial' : 'failed';
-  if (aborted && counts.skipped > 0) return progressed > 0 ? 'partial' : 'cancelled';
   return 'succeeded';
 }
 
@@ -198,7 +199,7 @@ async function execute(
     outcomes.push({ index: i, label, ...outcome });
   }
 
-  const state = finalState(counts, aborted);
+  const state = finalState(counts, aborted || ctx.signal.aborted);
   const finishedAt = ctx.now();
   let report: string | undefined;
   let reportError: string | undefined;

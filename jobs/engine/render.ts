@@ -9,10 +9,13 @@ export function planText(
   planId: string,
   mode: 'dry-run' | 'run',
 ): string {
-  const lines = [
-    `${job.name}: ${plan.summary}`,
-    `plan ${shortId(planId)}${mode === 'dry-run' ? ' (dry-run: nothing was changed; add --run to apply)' : ''}`,
-  ];
+  const how =
+    plan.refusals.length > 0
+      ? ': REFUSED, nothing was changed'
+      : mode === 'dry-run'
+        ? ' (dry-run: nothing was changed; add --run to apply)'
+        : '';
+  const lines = [`${job.name}: ${plan.summary}`, `plan ${shortId(planId)}${how}`];
   plan.actions.forEach((a, i) => {
     lines.push(`  ${i + 1}. ${job.describeAction(a)}`);
   });

@@ -28,9 +28,10 @@ export interface RunJobOptions extends OutputMode {
 /** SIGTERM/SIGINT abort the current job between chunks and actions (the bot cancels this way). */
 export function abortOnSignals(): { signal: AbortSignal; dispose: () => void } {
   const ac = new AbortController();
+  // Repeated signals only repeat the abort; the bot's runner escalates to SIGKILL after its grace period.
   const onSignal = () => ac.abort(new Error('cancelled by signal'));
-  process.once('SIGTERM', onSignal);
-  process.once('SIGINT', onSignal);
+  process.on('SIGTERM', onSignal);
+  process.on('SIGINT', onSignal);
   return {
     signal: ac.signal,
     dispose: () => {

@@ -29,7 +29,12 @@ function rssMiB(pid: number): number {
 async function fire(emu: SlackEmulator, n: number, text: (i: number) => string): Promise<number[]> {
   const latencies: number[] = [];
   for (let i = 0; i < n; i++) {
-    const { envelopeId } = emu.pushSlashCommand({ command: '/ytm', text: text(i), user_id: ALLOWED_USER, channel_id: OPS_CHANNEL });
+    const { envelopeId } = emu.pushSlashCommand({
+      command: '/ytm',
+      text: text(i),
+      user_id: ALLOWED_USER,
+      channel_id: OPS_CHANNEL,
+    });
     latencies.push((await emu.waitForAck(envelopeId, 5000)).latencyMs);
   }
   return latencies;
@@ -55,7 +60,12 @@ export async function benchAck(ws: GeneratedWorkspace, n = 200): Promise<AckBenc
 
   const emu2 = await SlackEmulator.start();
   const minimal = execa(process.execPath, [compiledEntry('test/bench/minimal-bolt.js')], {
-    env: { PATH: process.env.PATH ?? '', SLACK_API_URL: emu2.apiUrl, SLACK_BOT_TOKEN: emu2.botToken, SLACK_APP_TOKEN: emu2.appToken },
+    env: {
+      PATH: process.env.PATH ?? '',
+      SLACK_API_URL: emu2.apiUrl,
+      SLACK_BOT_TOKEN: emu2.botToken,
+      SLACK_APP_TOKEN: emu2.appToken,
+    },
     extendEnv: false,
     reject: false,
   });

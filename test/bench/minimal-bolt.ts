@@ -9,7 +9,12 @@ const receiver = new SocketModeReceiver({
   logLevel: LogLevel.ERROR,
   installerOptions: { clientOptions: { slackApiUrl } },
 });
-const app = new App({ token: process.env.SLACK_BOT_TOKEN, receiver, clientOptions: { slackApiUrl }, logLevel: LogLevel.ERROR });
+const app = new App({
+  token: process.env.SLACK_BOT_TOKEN,
+  receiver,
+  clientOptions: { slackApiUrl },
+  logLevel: LogLevel.ERROR,
+});
 app.command('/ytm', async ({ ack }) => {
   await ack();
 });

@@ -25,7 +25,9 @@ try {
       imagesPerRun: 240,
       faults: true,
     });
-    console.log(`workspace: ${ws.entries} entries, ${ws.symlinks} symlinks (generated in ${((Date.now() - t0) / 1000).toFixed(1)} s)`);
+    console.log(
+      `workspace: ${ws.entries} entries, ${ws.symlinks} symlinks (generated in ${((Date.now() - t0) / 1000).toFixed(1)} s)`,
+    );
     if (want('doctor')) {
       const b = await benchDoctor(ws, rounds);
       console.log(

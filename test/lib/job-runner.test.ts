@@ -72,6 +72,19 @@ describe('job runner', () => {
     expect(out.stderrTail.endsWith('END')).toBe(true);
   });
 
+  it('runs the child at the requested lower priority', async () => {
+    const out = await startJob({
+      command: node,
+      args: script(
+        `import os from 'node:os'; setTimeout(() => console.log(JSON.stringify({ type: 'result', data: { nice: os.getPriority() } })), 200);`,
+      ),
+      env: {},
+      timeoutMs: 10_000,
+      nice: 7,
+    }).done;
+    expect(out.result).toEqual({ nice: 7 });
+  });
+
   it('gives job children no Slack credentials or tokens', () => {
     const env = jobEnv({
       PATH: '/bin',
