@@ -5,8 +5,7 @@ import path from 'node:path';
 import { isInside } from '../../lib/fs/contain.js';
 import type { Paths } from '../../lib/paths.js';
 import { draftLocation, parseCapcutDraftInfo } from '../../lib/planning/draft-info.js';
-import { episodeFromRunName } from '../../lib/planning/episode.js';
-import { type RunCandidate, selectRun } from '../../lib/planning/runs.js';
+import { groupRunsByEpisode, type RunCandidate, selectRun } from '../../lib/planning/runs.js';
 import { finding, Tally } from './findings.js';
 import { type LinkInfo, mapLimit } from './links.js';
 import type { Episode } from './planning.js';
@@ -25,12 +24,8 @@ export async function checkHot(
   runsListing: Map<string, Dirent[]>,
 ): Promise<{ findings: Finding[]; unreadable: string[] }> {
   const runsRoot = path.join(paths.workspaceRoot, 'video', 'runs');
-  const runsByEpisode = new Map<string, string[]>();
-  for (const e of runsListing.get(runsRoot) ?? []) {
-    if (!e.isDirectory() || e.name.startsWith('_') || e.name.startsWith('.')) continue;
-    const ep = episodeFromRunName(e.name);
-    if (ep) runsByEpisode.set(ep, [...(runsByEpisode.get(ep) ?? []), e.name]);
-  }
+  const runDirs = (runsListing.get(runsRoot) ?? []).filter((e) => e.isDirectory()).map((e) => e.name);
+  const runsByEpisode = groupRunsByEpisode(runDirs).byEpisode;
   const tallies = {
     HOT_RUN_SYMLINK_BROKEN: new Tally(),
     HOT_DRAFT_MISSING: new Tally(),

@@ -1,5 +1,5 @@
 // Building a JobContext from the environment, for the terminal and for the bot's job children.
-import { hostname, userInfo } from 'node:os';
+import { userInfo } from 'node:os';
 import { type Config, type ConfigProblem, loadConfig } from '../../lib/config.js';
 import { resolvePaths } from '../../lib/paths.js';
 import type { JobContext, ProgressEvent } from './types.js';
@@ -13,10 +13,6 @@ export function terminalActor(): string {
     // no passwd entry (containers): fall back to the environment
   }
   return `terminal:${name || 'unknown'}`;
-}
-
-export function thisHost(): string {
-  return hostname();
 }
 
 export interface ContextOptions {

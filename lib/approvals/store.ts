@@ -258,25 +258,3 @@ export async function expireDue(stateDir: string, now: Date = new Date()): Promi
   }
   return out;
 }
-
-/**
- * At start-up after a crash: nothing can still be running under the previous process, so every `running`
- * record becomes `interrupted` (never re-run automatically: the plan's idempotent apply is a human's call).
- */
-export async function markInterrupted(
-  stateDir: string,
-  opts: { now?: Date; note?: string } = {},
-): Promise<ApprovalRecord[]> {
-  const running = await listPlans(stateDir, { states: ['running'] });
-  const out: ApprovalRecord[] = [];
-  for (const rec of running) {
-    const r = await transition(stateDir, rec.planId, {
-      from: 'running',
-      to: 'interrupted',
-      now: opts.now,
-      note: opts.note ?? 'process restarted while the plan was running',
-    });
-    if (r.ok) out.push(r.record);
-  }
-  return out;
-}

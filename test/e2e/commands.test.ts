@@ -33,8 +33,8 @@ describe('/ytm: answers that need no job come back in the ack', () => {
     expect(ack.payload.response_type).toBe('ephemeral');
     expect(text).toContain('Commands:');
     expect(text).toMatch(/doctor +storage health/);
-    expect(text).toMatch(/mirror +mirror the Mac workspace[^\n]*not available yet/);
-    expect(text).not.toMatch(/store +copy final files[^\n]*not available yet/);
+    expect(text).toMatch(/mirror +mirror the Mac workspace[^\\]*not available yet/);
+    expect(text).not.toMatch(/store +copy final files[^\\]*not available yet/);
     expect(text).toContain('`/ytm help &lt;command&gt;`');
   });
 

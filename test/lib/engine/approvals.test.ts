@@ -7,7 +7,6 @@ import {
   expireDue,
   getPlan,
   listPlans,
-  markInterrupted,
   PlanIntegrityError,
   PlanRefusedError,
   patchRecord,
@@ -179,24 +178,6 @@ describe('approval store', () => {
       ok: false,
       reason: 'expired',
     });
-  });
-
-  it('markInterrupted turns every running record into interrupted, and leaves the others', async () => {
-    const ids = [await saved({ summary: '1' }), await saved({ summary: '2' }), await saved({ summary: '3' })];
-    for (const id of ids.slice(0, 2)) {
-      await transition(dir, id, { from: 'awaiting_approval', to: 'approved', now: T0 });
-      await transition(dir, id, { from: 'approved', to: 'running', now: T0 });
-    }
-    const moved = await markInterrupted(dir);
-    expect(moved.map((r) => r.planId).sort()).toEqual(ids.slice(0, 2).sort());
-    expect((await listPlans(dir, { states: ['interrupted'] })).length).toBe(2);
-    expect((await getPlan(dir, ids[2] as string))?.state).toBe('awaiting_approval');
-    // an interrupted plan can never be started again
-    expect(await transition(dir, ids[0] as string, { from: 'interrupted', to: 'running' })).toMatchObject({
-      ok: false,
-      reason: 'illegal_transition',
-    });
-    expect(await markInterrupted(dir)).toEqual([]);
   });
 
   it('recordApproval: one vote per person, approved exactly when the needed count is reached', async () => {
