@@ -1,10 +1,15 @@
 #!/usr/bin/env node
 // The `ytm` command: one entry point for the terminal and for the bot's job children (DESIGN: "the bot is
 // one more caller of the CLI"). Parsing is shared with Slack through jobs/grammar.ts.
-import { formatProblems, loadConfig } from '../lib/config.js';
-import { helpText, type ParsedCommand, parseCommandLine } from './grammar.js';
+import { prewarmGuards } from '../lib/guard/run.js';
+import type { ParsedCommand } from './grammar.js';
 
-export const EXIT_USAGE = 64;
+// The doctor's guarded steps (share probe, planning and link targets on the share, vault) each need a child
+// process. Starting them before anything heavy loads lets their start-up overlap ours.
+if (process.argv[2] === 'doctor') prewarmGuards(1);
+const { helpText, parseCommandLine } = await import('./grammar.js');
+
+const EXIT_USAGE = 64;
 const EXIT_COULD_NOT_CHECK = 3;
 
 function emit(events: boolean, line: object): void {
@@ -44,6 +49,7 @@ async function main(argv: string[]): Promise<number> {
 }
 
 async function doctor(cmd: ParsedCommand): Promise<number> {
+  const { formatProblems, loadConfig } = await import('../lib/config.js');
   const loaded = loadConfig();
   if (!loaded.ok) {
     process.stderr.write(`${formatProblems(loaded.problems)}\n`);

@@ -5,7 +5,7 @@ import type { Config } from '../../lib/config.js';
 import { writeJsonAtomic } from '../../lib/fs/atomic.js';
 import { isInside } from '../../lib/fs/contain.js';
 import type { ExistsState } from '../../lib/guard/ops.js';
-import { runGuarded } from '../../lib/guard/run.js';
+import { prewarmGuards, releaseWarmGuards, runGuarded } from '../../lib/guard/run.js';
 import { effectivePlanningRoot, outboxRoot, type Paths, reportDir, resolvePaths } from '../../lib/paths.js';
 import { checkShare } from '../../lib/share/check.js';
 import type { ShareProbe } from '../../lib/share/state.js';
@@ -75,12 +75,15 @@ export async function runDoctor(config: Config, opts: DoctorOptions = {}): Promi
   const abort = new AbortController();
   const work = (async () => {
     progress('share', `probing ${paths.sharedRoot ?? '(not configured)'}`);
-    const probe = checkShare({
+    const started = checkShare({
       root: paths.sharedRoot,
       namespace: paths.namespace,
       mountRequired: config.YTM_SHARED_STORAGE_MOUNT_REQUIRED,
       timeoutMs,
-    }).then((p) => {
+    });
+    // Children for the steps after the probe start while it runs (see prewarmGuards).
+    prewarmGuards(2);
+    const probe = started.then((p) => {
       share = p;
       acc.findings.push(...shareFindings(p));
       progress('share', p.state);
@@ -121,6 +124,7 @@ export async function runDoctor(config: Config, opts: DoctorOptions = {}): Promi
     }),
   ]);
   clearTimeout(timer);
+  releaseWarmGuards();
   if (timedOut) {
     abort.abort();
     acc.incomplete.push(

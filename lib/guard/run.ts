@@ -51,17 +51,10 @@ export async function runGuarded<T = unknown>(op: GuardOp, opts: GuardOptions): 
   const ms = () => Math.round(performance.now() - started);
   let child: ChildProcess;
   try {
-    // node:child_process rather than execa here: the probe sits on the doctor's critical path and execa's
-    // import alone costs more than the probe itself. Still an argument array, never a shell.
-    child = spawn(process.execPath, [compiledEntry('lib/guard/child.js')], {
-      env: guardChildEnv(opts.env ?? process.env),
-      stdio: ['pipe', 'pipe', 'pipe'],
-      windowsHide: true,
-    });
+    child = (opts.env === undefined ? takeWarm() : undefined) ?? spawnGuardChild(opts.env ?? process.env);
   } catch (err) {
     return { ok: false, reason: 'error', message: `guard child could not start: ${(err as Error).message}`, ms: ms() };
   }
-  live.add(child);
   let stdout = '';
   let stderr = '';
   child.stdout?.setEncoding('utf8').on('data', (d: string) => {
@@ -116,6 +109,49 @@ const live = new Set<ChildProcess>();
 process.once('exit', () => {
   for (const c of live) c.kill('SIGKILL');
 });
+
+function spawnGuardChild(env: NodeJS.ProcessEnv): ChildProcess {
+  // node:child_process rather than execa here: the probe sits on the doctor's critical path and execa's
+  // import alone costs more than the probe itself. Still an argument array, never a shell.
+  const child = spawn(process.execPath, [compiledEntry('lib/guard/child.js')], {
+    env: guardChildEnv(env),
+    stdio: ['pipe', 'pipe', 'pipe'],
+    windowsHide: true,
+  });
+  live.add(child);
+  return child;
+}
+
+// Started children that wait for their op on stdin. Node's start-up (~100 ms) then overlaps the caller's own
+// work instead of adding to every guarded step of the doctor's critical path.
+const warm: ChildProcess[] = [];
+
+/** Starts `n` guard children ahead of use (with the process environment); `releaseWarmGuards` ends unused ones. */
+export function prewarmGuards(n: number): void {
+  for (let i = 0; i < n; i++) {
+    const child = spawnGuardChild(process.env);
+    // A child that died while waiting is dropped from the pool before anyone can pick it.
+    child.once('exit', () => {
+      const at = warm.indexOf(child);
+      if (at >= 0) warm.splice(at, 1);
+    });
+    child.on('error', () => {});
+    warm.push(child);
+  }
+}
+
+function takeWarm(): ChildProcess | undefined {
+  return warm.shift();
+}
+
+export function releaseWarmGuards(): void {
+  for (const child of warm.splice(0)) {
+    live.delete(child);
+    child.kill('SIGKILL');
+    for (const s of [child.stdin, child.stdout, child.stderr]) s?.destroy();
+    child.unref();
+  }
+}
 
 /** Kill and forget: never await the exit of a child that may be stuck in state D. */
 function abandon(child: ChildProcess): void {
