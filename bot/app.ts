@@ -5,6 +5,10 @@
 import { type AnyMiddlewareArgs, App, type Middleware, SocketModeReceiver } from '@slack/bolt';
 import type { WebClientOptions } from '@slack/web-api';
 import { registerDoctorRerunAction } from './actions/doctor-rerun.js';
+import { registerOutboxPlanFlushAction } from './actions/outbox-plan-flush.js';
+import { registerPlanApproveAction } from './actions/plan-approve.js';
+import { registerPlanCancelAction } from './actions/plan-cancel.js';
+import { registerPlanReplanAction } from './actions/plan-replan.js';
 import { registerYtmCommand } from './commands/ytm.js';
 import { dedupeKeys, SeenSet } from './dedupe.js';
 import type { BotDeps } from './deps.js';
@@ -72,6 +76,10 @@ export function createBot(deps: BotDeps, tokens: { botToken: string; appToken: s
   app.use(dedupeMiddleware(deps, seen));
   registerYtmCommand(app, deps);
   registerDoctorRerunAction(app, deps);
+  registerPlanApproveAction(app, deps);
+  registerPlanCancelAction(app, deps);
+  registerPlanReplanAction(app, deps);
+  registerOutboxPlanFlushAction(app, deps);
   registerAppHomeOpened(app, deps);
   app.error(async (error) => {
     deps.log.error({ err: error.message, code: error.code }, 'listener error');

@@ -8,8 +8,10 @@ import { createLogger, type Logger, scrubSecrets } from '../lib/log.js';
 import { resolvePaths } from '../lib/paths.js';
 import { accessPolicy } from './access.js';
 import { type Bot, createBot } from './app.js';
+import { startPlanHousekeeping } from './approvals/housekeeping.js';
 import { audit, type BotDeps, makeHost } from './deps.js';
 import { JobControl } from './job-control.js';
+import { startOutboxRecoveryMonitor } from './monitors/outbox-recovery.js';
 import { botSettings } from './settings.js';
 
 export const EXIT_CONFIG = 78;
@@ -63,6 +65,7 @@ async function main(): Promise<void> {
   }
 
   let bot: Bot | undefined;
+  const timers: { stop: () => void }[] = [];
   let stopping: Promise<void> | undefined;
   const shutdown = (why: string, code = 0): Promise<void> => {
     if (stopping) return stopping;
@@ -73,6 +76,7 @@ async function main(): Promise<void> {
     }, SHUTDOWN_DEADLINE_MS);
     deadline.unref();
     stopping = (async () => {
+      for (const t of timers) t.stop();
       // 1. Bolt first: no new envelopes. A reconnect the watchdog started is finished before stopping.
       if (bot) {
         await bot.watchdog.stop();
@@ -126,6 +130,9 @@ async function main(): Promise<void> {
     fail(1, `ytm bot: could not connect to Slack: ${message}`);
   }
   bot.watchdog.start();
+  // Plans: cards of plans interrupted by a restart or past their TTL are updated; then the expiry timer.
+  timers.push(startPlanHousekeeping(deps, bot.app.client));
+  timers.push(startOutboxRecoveryMonitor(deps, bot.app.client));
   log.info(
     {
       pid: process.pid,

@@ -8,6 +8,8 @@ export const WEB_API_SCOPES = {
   // The fallback when a response_url is gone; chat:write.public lets it reach public channels the bot has not joined.
   'chat.postMessage': ['chat:write', 'chat:write.public'],
   'chat.postEphemeral': ['chat:write'],
+  // Plan cards are edited in place (approved/running, progress, result, cancelled, expired, interrupted).
+  'chat.update': ['chat:write'],
   // App Home needs no scope beyond having the Home tab enabled.
   'views.publish': [],
 } as const satisfies Record<string, readonly string[]>;

@@ -123,8 +123,9 @@ export const configSchema = z.object({
   YTM_DISK_STOP_GIB: num(80, { min: 0 }),
   YTM_SHARE_PROBE_TIMEOUT_MS: num(3000, { int: true, min: 100, max: 60000 }),
   YTM_DOCTOR_BUDGET_SEC: num(20, { min: 1, max: 600 }),
-  YTM_PLAN_TTL_MIN: num(30, { min: 1 }),
+  YTM_PLAN_TTL_MIN: num(30, { min: 0.01 }),
   YTM_TWO_PERSON_RULE: bool(false),
+  YTM_DESTRUCTIVE_APPROVALS: num(1, { int: true, min: 1, max: 5 }),
   // Slack
   SLACK_BOT_TOKEN: optString,
   SLACK_APP_TOKEN: optString,

@@ -2,13 +2,17 @@
 // I/O: answers that need no job (help, usage errors, refusals, "not available yet") travel in the ack itself;
 // a job gets a "checking…" ack and its result follows through the response_url.
 import type { App, SlashCommand } from '@slack/bolt';
+import type { WebClient } from '@slack/web-api';
 import { type ParseResult, parseCommandLine, tokenize } from '../../jobs/grammar.js';
 import type { Requester } from '../access.js';
 import { checkAccess } from '../access.js';
+import { requestPlan } from '../approvals/plan-request.js';
 import { audit, type BotDeps, refuse, track } from '../deps.js';
 import { runDoctor } from '../doctor-run.js';
+import { type ReplyTarget, reply } from '../reply.js';
 import { helpView, plainView, usageErrorView } from '../views/help.js';
-import { esc } from '../views/limits.js';
+import { clip, esc } from '../views/limits.js';
+import { isOutboxListing, outboxListView } from '../views/outbox.js';
 
 /** The longest `/ytm` text we look at; Slack itself caps slash command text well below this. */
 const MAX_TEXT = 4000;
@@ -57,13 +61,40 @@ export function registerYtmCommand(app: App, deps: BotDeps): void {
       await ack({ response_type: 'ephemeral', ...plainView(`I am already running on \`${esc(deps.host)}\`.`) });
       return;
     }
-    if (spec.mutates || !spec.available) {
-      // Mutating jobs need the approval flow, which Slack does not have yet; unbuilt jobs say so by name.
-      const why = !spec.mutates
-        ? 'yet.'
-        : spec.available
-          ? `in Slack yet: changes need an approval card, and that flow is not built yet. In a terminal, \`ytm ${spec.name} …\` plans it dry-run.`
-          : 'yet (in Slack it will come with an approval card).';
+    if (spec.name === 'outbox' && input.action !== 'flush') {
+      // The listing is read-only (no plan, no approval): its answer follows through the response_url.
+      await ack({ response_type: 'ephemeral', text: ':hourglass_flowing_sand: listing the outbox…' });
+      audit(deps, 'slack.request', who.userId, {
+        command: 'outbox',
+        channel: who.channelId ?? null,
+        outcome: 'started',
+      });
+      track(
+        deps,
+        listOutbox(deps, client, { responseUrl: command.response_url, channelId: who.channelId, userId: who.userId }),
+      );
+      return;
+    }
+    if (spec.mutates && spec.available) {
+      // Slack never runs a mutating job directly: it plans (dry run), posts a card, and an approval runs it.
+      await ack({
+        response_type: 'ephemeral',
+        text: `:hourglass_flowing_sand: planning… (\`/ytm ${esc(clip(text, 200))}\`, dry run)`,
+      });
+      track(
+        deps,
+        requestPlan(deps, client, {
+          words: tokenize(text),
+          userId: who.userId,
+          channelId: who.channelId,
+          responseUrl: command.response_url,
+          via: 'slash',
+        }),
+      );
+      return;
+    }
+    if (!spec.available) {
+      const why = spec.mutates ? 'yet (in Slack it will come with an approval card).' : 'yet.';
       await ack({
         response_type: 'ephemeral',
         ...plainView(`:construction: \`/ytm ${spec.name}\` is not available ${why}`),
@@ -92,4 +123,15 @@ export function registerYtmCommand(app: App, deps: BotDeps): void {
       runDoctor(deps, client, { responseUrl: command.response_url, channelId: who.channelId, userId: who.userId }),
     );
   });
+}
+
+async function listOutbox(deps: BotDeps, client: WebClient, target: ReplyTarget): Promise<void> {
+  const { done } = deps.jobs.run({ args: ['outbox', '--events'], timeoutMs: deps.settings.jobTimeoutMs });
+  const outcome = await done;
+  const view = isOutboxListing(outcome.result)
+    ? outboxListView(outcome.result)
+    : plainView(
+        `:x: Could not list the outbox (${outcome.status}, exit ${outcome.exitCode ?? outcome.signal ?? '?'}).`,
+      );
+  await reply(client, target, view, { inChannel: false }, deps.log);
 }

@@ -57,10 +57,10 @@ export function canApprove(req: ApproveRequest): PolicyResult {
 }
 
 /**
- * How many distinct approvals (one per person, requester excluded by `canApprove`) a plan needs:
- * 1, or 2 for a destructive plan under the two-person rule. `minApprovals` raises it (N-of-M).
+ * How many distinct approvals (one per person) a plan needs: `destructiveApprovals` (YTM_DESTRUCTIVE_APPROVALS,
+ * default 1) for a destructive plan, 1 otherwise. The two-person rule is separate: it keeps the requester from
+ * being one of them (`canApprove`).
  */
-export function approvalsNeeded(opts: { destructive: boolean; twoPersonRule: boolean; minApprovals?: number }): number {
-  const base = opts.destructive && opts.twoPersonRule ? 2 : 1;
-  return Math.max(base, Math.floor(opts.minApprovals ?? 1));
+export function approvalsNeeded(opts: { destructive: boolean; destructiveApprovals: number }): number {
+  return opts.destructive ? Math.max(1, Math.floor(opts.destructiveApprovals)) : 1;
 }

@@ -83,11 +83,16 @@ describe('/ytm: answers that need no job come back in the ack', () => {
     expect(text).toContain('--bogus');
   });
 
-  it('mutating jobs answer that they are not available yet, by name, and run nothing', async () => {
-    const before = jobStarts();
+  it('`/ytm store` acks "planning…" (a dry run for an approval card); unbuilt mutating jobs say so by name', async () => {
     const { text } = await ackOf('store --episode CH01-001');
-    expect(text).toContain('`/ytm store` is not available');
-    expect(text).toContain('approval');
+    expect(text).toContain('planning…');
+    expect(text).toContain('dry run');
+    // The plan card follows (test/e2e/approvals.test.ts covers it). Let it land, then forget its Web API call
+    // so the later tests that look for "the first chat.postMessage" see their own.
+    await rig.bot.waitForLog((l) => l.msg === 'plan card posted', 20_000);
+    rig.emu.assertNoViolations();
+    rig.emu.clearRecords();
+    const before = jobStarts();
     const mirror = await ackOf('mirror');
     expect(mirror.text).toContain('`/ytm mirror` is not available');
     expect(jobStarts()).toBe(before);

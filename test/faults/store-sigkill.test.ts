@@ -8,23 +8,13 @@ import path from 'node:path';
 import { createInterface } from 'node:readline';
 import { describe, expect, it } from 'vitest';
 import { listPlans } from '../../lib/approvals/store.js';
+import { mulberry32 } from '../fixtures/rng.js';
 import { filesUnder, isTemp } from '../jobs/support/files.js';
 import { YTM_ENTRY, ytm } from '../jobs/support/run.js';
 import { miniWorkspace, sha256Of, writeFile } from '../jobs/support/workspace.js';
 
 const MiB = 1024 * 1024;
 const TRIALS = 15;
-
-function mulberry32(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 /**
  * Start `ytm … --events`, wait until the apply phase begins (the `recheck` event), then SIGKILL after

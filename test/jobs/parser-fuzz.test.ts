@@ -3,17 +3,7 @@
 import { describe, expect, it } from 'vitest';
 import { parseCommandLine, tokenize } from '../../jobs/grammar.js';
 import { StoreInputSchema, storeInputFromArgs } from '../../jobs/store/input.js';
-
-function mulberry32(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+import { mulberry32 } from '../fixtures/rng.js';
 
 const WORDS = [
   'store',

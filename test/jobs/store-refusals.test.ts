@@ -4,11 +4,10 @@ import { mkdirSync, mkdtempSync, readdirSync, rmSync, symlinkSync, writeFileSync
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { createContext } from '../../jobs/engine/context.js';
 import { planJob } from '../../jobs/engine/plan.js';
 import { storeJob } from '../../jobs/store/job.js';
 import { readAudit } from '../../lib/audit/log.js';
-import { loadConfig } from '../../lib/config.js';
+import { contextFor, storeInput } from './support/engine.js';
 import { filesUnder } from './support/files.js';
 import { json, ytm } from './support/run.js';
 import { type MiniWorkspace, miniWorkspace, sha256Of, writeFile } from './support/workspace.js';
@@ -79,23 +78,8 @@ describe('store refuses bad paths (exit 2, nothing executed)', () => {
   });
 
   it('a NUL byte in the path (cannot pass through argv, so through the job itself)', async () => {
-    const loaded = loadConfig(w.env);
-    if (!loaded.ok) throw new Error('config');
-    const ctx = createContext(loaded.config);
-    const { plan } = await planJob(
-      storeJob,
-      {
-        path: 'audio/final/CH02/043/CH02-043.wav\0/../../x',
-        kind: null,
-        episode: null,
-        mode: 'copy',
-        overwrite: false,
-        allowUnposted: false,
-        includeRemotion: false,
-        runId: null,
-      },
-      ctx,
-    );
+    const ctx = contextFor(w.env);
+    const { plan } = await planJob(storeJob, storeInput({ path: 'audio/final/CH02/043/CH02-043.wav\0/../../x' }), ctx);
     expect(plan.refusals[0]?.code).toBe('PATH_OUTSIDE_WORKSPACE');
     expect(plan.refusals[0]?.message).toContain('NUL');
     expect(plan.actions).toEqual([]);

@@ -53,12 +53,10 @@ describe('canApprove', () => {
 });
 
 describe('approvalsNeeded', () => {
-  it('is 1, or 2 distinct for destructive plans under the two-person rule', () => {
-    expect(approvalsNeeded({ destructive: false, twoPersonRule: false })).toBe(1);
-    expect(approvalsNeeded({ destructive: false, twoPersonRule: true })).toBe(1);
-    expect(approvalsNeeded({ destructive: true, twoPersonRule: false })).toBe(1);
-    expect(approvalsNeeded({ destructive: true, twoPersonRule: true })).toBe(2);
-    expect(approvalsNeeded({ destructive: false, twoPersonRule: false, minApprovals: 3 })).toBe(3);
-    expect(approvalsNeeded({ destructive: true, twoPersonRule: true, minApprovals: 0 })).toBe(2);
+  it('is 1, or YTM_DESTRUCTIVE_APPROVALS distinct approvals for a destructive plan', () => {
+    expect(approvalsNeeded({ destructive: false, destructiveApprovals: 2 })).toBe(1);
+    expect(approvalsNeeded({ destructive: true, destructiveApprovals: 1 })).toBe(1);
+    expect(approvalsNeeded({ destructive: true, destructiveApprovals: 2 })).toBe(2);
+    expect(approvalsNeeded({ destructive: true, destructiveApprovals: 0 })).toBe(1);
   });
 });

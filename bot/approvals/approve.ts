@@ -1,0 +1,153 @@
+// One Approve click. Order matters: policy first (an unauthorised click changes nothing and is audited), then
+// the vote as a compare-and-set in the durable store (exactly one caller ever sees `approved: true`, across
+// double clicks, redeliveries, a second approver and restarts), then the card loses its buttons at once, and
+// only then does the apply child start.
+import type { WebClient } from '@slack/web-api';
+import { approvalsNeeded, canApprove } from '../../lib/approvals/policy.js';
+import type { ApprovalRecord } from '../../lib/approvals/record.js';
+import { getPlan, recordApproval } from '../../lib/approvals/store.js';
+import { isPlanId } from '../../lib/plan/id.js';
+import { audit, type BotDeps } from '../deps.js';
+import { reply } from '../reply.js';
+import { planCardView } from '../views/plan-card.js';
+import { expiredView, runningView } from '../views/plan-status.js';
+import { updateCard } from './card.js';
+import { loadRequest } from './requests.js';
+import { runApproved } from './run-apply.js';
+
+export interface Click {
+  planId: string;
+  userId: string;
+  channelId: string | undefined;
+  responseUrl: string | undefined;
+}
+
+export function tellClicker(deps: BotDeps, client: WebClient, click: Click, text: string): Promise<unknown> {
+  return reply(
+    client,
+    { responseUrl: click.responseUrl, channelId: click.channelId, userId: click.userId },
+    { text },
+    { inChannel: false },
+    deps.log,
+  ).catch((err: unknown) => deps.log.warn({ err: (err as Error).message }, 'ephemeral answer failed'));
+}
+
+const mention = (u: string) => (/^[UW][A-Z0-9]+$/.test(u) ? `<@${u}>` : `\`${u}\``);
+
+/** Why a plan in this state cannot be approved, in words for the clicker. */
+export function notAwaitingText(rec: ApprovalRecord): string {
+  const by = [...rec.history].reverse().find((h) => h.to === rec.state)?.by;
+  const approvers = rec.approvals.map((a) => mention(a.user)).join(', ');
+  switch (rec.state) {
+    case 'approved':
+    case 'running':
+    case 'succeeded':
+    case 'failed':
+    case 'partial':
+      return `This plan was already approved by ${approvers || 'someone else'}; it runs once (now ${rec.state}).`;
+    case 'cancelled':
+      return `This plan was cancelled${by ? ` by ${mention(by)}` : ''}; it was not run. Run the command again for a new plan.`;
+    case 'expired':
+      return 'This plan expired and was not run. Run the command again for a new plan.';
+    case 'stale':
+      return 'This plan is stale (something changed since the dry run); use Re-plan.';
+    default:
+      return `This plan is ${rec.state}; it cannot be approved.`;
+  }
+}
+
+export async function handleApprove(deps: BotDeps, client: WebClient, click: Click): Promise<void> {
+  const rec = isPlanId(click.planId) ? await getPlan(deps.stateDir, click.planId) : undefined;
+  if (!rec) {
+    await tellClicker(deps, client, click, ':question: No such plan (it may have been made on another machine).');
+    return;
+  }
+  if (rec.state !== 'awaiting_approval') {
+    await tellClicker(deps, client, click, `:information_source: ${notAwaitingText(rec)}`);
+    return;
+  }
+  const twoPersonRule = deps.config.YTM_TWO_PERSON_RULE;
+  const policy = canApprove({
+    user: click.userId,
+    requester: rec.requestedBy,
+    approvers: deps.config.YTM_SLACK_APPROVERS,
+    destructive: rec.plan.destructive,
+    twoPersonRule,
+    alreadyApproved: rec.approvals.map((a) => a.user),
+  });
+  if (!policy.ok) {
+    audit(deps, 'plan.approve_refused', click.userId, {
+      planId: rec.planId,
+      code: policy.code,
+      channel: click.channelId ?? null,
+    });
+    deps.log.warn({ planId: rec.planId, user: click.userId, code: policy.code }, 'approval refused');
+    await tellClicker(deps, client, click, `:no_entry: ${policy.reason} Nothing was run.`);
+    return;
+  }
+  const needed = approvalsNeeded({
+    destructive: rec.plan.destructive,
+    destructiveApprovals: deps.config.YTM_DESTRUCTIVE_APPROVALS,
+  });
+  const vote = await recordApproval(deps.stateDir, rec.planId, { user: click.userId, needed });
+  if (!vote.ok) {
+    const cur = vote.current;
+    if (vote.reason === 'expired' && cur) {
+      await updateCard(deps, client, cur, expiredView(cur), click.responseUrl);
+      await tellClicker(deps, client, click, ':hourglass: This plan expired before your click; it was not run.');
+    } else if (vote.reason === 'duplicate_vote') {
+      await tellClicker(deps, client, click, ':information_source: You have already approved this plan.');
+    } else {
+      await tellClicker(deps, client, click, `:information_source: ${cur ? notAwaitingText(cur) : 'No such plan.'}`);
+    }
+    deps.log.info({ planId: rec.planId, user: click.userId, reason: vote.reason }, 'approval not recorded');
+    return;
+  }
+  const approved = vote.record;
+  audit(deps, vote.approved ? 'plan.approved' : 'plan.approval_vote', click.userId, {
+    planId: approved.planId,
+    votes: approved.approvals.length,
+    needed,
+    via: 'slack',
+  });
+  if (!vote.approved) {
+    // First of two votes: the card stays approvable and says who approved so far.
+    const req = await loadRequest(deps.stateDir, approved.planId);
+    await updateCard(
+      deps,
+      client,
+      approved,
+      planCardView({
+        planId: approved.planId,
+        plan: approved.plan,
+        requestedBy: approved.requestedBy,
+        expiresAt: approved.expiresAt,
+        approvers: deps.config.YTM_SLACK_APPROVERS,
+        needed,
+        requesterExcluded: twoPersonRule && approved.plan.destructive,
+        approvedBy: approved.approvals.map((a) => a.user),
+        command: req?.words.join(' ') ?? approved.plan.job,
+      }),
+      click.responseUrl,
+    );
+    await tellClicker(
+      deps,
+      client,
+      click,
+      `:ballot_box_with_check: Your approval is recorded (${approved.approvals.length} of ${needed}).`,
+    );
+    return;
+  }
+  deps.log.info({ planId: approved.planId, user: click.userId }, 'plan approved');
+  await updateCard(
+    deps,
+    client,
+    approved,
+    runningView(
+      approved,
+      approved.approvals.map((a) => a.user),
+    ),
+    click.responseUrl,
+  );
+  await runApproved(deps, client, approved, click.userId, click.responseUrl);
+}
