@@ -1,5 +1,5 @@
 // `npm run bench`: speed and memory side by side with the reference tools, in the same run, as ratios.
-// `npm run bench -- --only doctor --only ack --rounds 5`
+// `npm run bench -- --only doctor --only ack --only store --rounds 5`
 import { mkdtemp, rm } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
@@ -7,6 +7,7 @@ import { parseArgs } from 'node:util';
 import { generateWorkspace } from '../fixtures/workspace.js';
 import { benchAck } from './ack.js';
 import { benchDoctor } from './doctor.js';
+import { benchStore } from './store.js';
 
 const { values } = parseArgs({ options: { only: { type: 'string', multiple: true }, rounds: { type: 'string' } } });
 const only = new Set(values.only ?? []);
@@ -40,6 +41,13 @@ try {
         `ack latency, ${a.commands} /ytm commands while doctor jobs scan the workspace: bot p50 ${a.bot.p50.toFixed(1)} ms p99 ${a.bot.p99.toFixed(1)} ms; minimal Bolt p50 ${a.minimal.p50.toFixed(1)} ms p99 ${a.minimal.p99.toFixed(1)} ms; p99 ratio ${a.ratioP99.toFixed(2)}x (target p99 < 50 ms, <= 3x); bot idle RSS ${a.botIdleRssMiB.toFixed(0)} MiB (target < 150 MiB)`,
       );
     }
+  }
+  if (want('store')) {
+    const f = await benchStore();
+    const mib = (n: number | null) => (n === null ? 'n/a' : `${(n / 1024 / 1024).toFixed(1)} MiB`);
+    console.log(
+      `store 1 GiB: ytm store --run ${f.storeMs} ms vs cp + sha256sum ${f.referenceMs} ms, ratio ${f.ratio}x (target <= 1.2); store peak RSS ${mib(f.storePeakRssBytes)} (target < 128 MiB)`,
+    );
   }
 } finally {
   await rm(dir, { recursive: true, force: true });

@@ -6,7 +6,6 @@ import { randomBytes } from 'node:crypto';
 import { closeSync, openSync, readFileSync, rmSync, writeSync } from 'node:fs';
 import path from 'node:path';
 import { performance } from 'node:perf_hooks';
-import { fileURLToPath } from 'node:url';
 import { execa } from 'execa';
 import { YTM_ENTRY } from '../jobs/support/run.js';
 import { miniWorkspace } from '../jobs/support/workspace.js';
@@ -104,20 +103,4 @@ export async function benchStore(opts: { bytes?: number; runs?: number } = {}): 
   } finally {
     rmSync(w.dir, { recursive: true, force: true });
   }
-}
-
-if (process.argv[1] && path.resolve(process.argv[1]) === fileURLToPath(import.meta.url)) {
-  benchStore().then(
-    (f) => {
-      const mib = (n: number | null) => (n === null ? 'n/a' : `${(n / 1024 / 1024).toFixed(1)} MiB`);
-      process.stdout.write(
-        `store 1 GiB: ${f.storeMs} ms vs cp+sha256sum ${f.referenceMs} ms → ratio ${f.ratio} (target ≤ 1.2); ` +
-          `store peak RSS ${mib(f.storePeakRssBytes)} (target < 128 MiB)\n${JSON.stringify(f)}\n`,
-      );
-    },
-    (err: unknown) => {
-      process.stderr.write(`bench failed: ${String(err)}\n`);
-      process.exit(1);
-    },
-  );
 }
