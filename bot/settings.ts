@@ -13,6 +13,8 @@ export interface BotSettings {
   wakeJumpMs: number;
   /** How long a job child may run before it is cancelled (ms); the doctor also gets its own budget. */
   jobTimeoutMs: number;
+  /** How long `ytm apply` of an approved plan may run (ms). */
+  applyTimeoutMs: number;
 }
 
 export function botSettings(c: Config): BotSettings {
@@ -22,5 +24,6 @@ export function botSettings(c: Config): BotSettings {
     watchdogSilenceMs: c.YTM_SLACK_WATCHDOG_SILENCE_MS,
     wakeJumpMs: c.YTM_SLACK_WAKE_JUMP_MS,
     jobTimeoutMs: c.YTM_SLACK_JOB_TIMEOUT_MS,
+    applyTimeoutMs: c.YTM_APPLY_TIMEOUT_MIN * 60_000,
   };
 }

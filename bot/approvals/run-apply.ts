@@ -43,7 +43,7 @@ export async function runApproved(
   );
   const { done } = deps.jobs.run({
     args: ['apply', rec.planId, '--events', '--actor', actor],
-    timeoutMs: deps.settings.jobTimeoutMs,
+    timeoutMs: deps.settings.applyTimeoutMs,
     onEvent: (ev) => {
       const text = progressText(ev);
       if (text) throttle.push(text);
@@ -63,7 +63,7 @@ export async function runApproved(
   const now = await getPlan(deps.stateDir, rec.planId).catch(() => undefined);
   const what =
     outcome.status === 'timeout'
-      ? `it did not finish within ${Math.round(deps.settings.jobTimeoutMs / 1000)} s and was stopped`
+      ? `it did not finish within ${Math.round(deps.settings.applyTimeoutMs / 60_000)} min and was stopped`
       : outcome.status === 'cancelled'
         ? 'it was cancelled (the bot is shutting down)'
         : `the job ended (${outcome.status}, exit ${outcome.exitCode ?? outcome.signal ?? '?'}) without a result`;
