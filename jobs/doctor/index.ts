@@ -9,6 +9,7 @@ import { prewarmGuards, releaseWarmGuards, runGuarded } from '../../lib/guard/ru
 import { effectivePlanningRoot, outboxRoot, type Paths, reportDir, resolvePaths } from '../../lib/paths.js';
 import { checkShare } from '../../lib/share/check.js';
 import type { ShareProbe } from '../../lib/share/state.js';
+import { stampOf } from '../engine/stamp.js';
 import { checkDisk } from './disk.js';
 import { exitCodeFor, finding, overallStatus } from './findings.js';
 import { checkHot } from './hot.js';
@@ -238,8 +239,7 @@ function rank(f: Finding): number {
 }
 
 async function saveReport(paths: Paths, report: DoctorReport): Promise<string | null> {
-  const stamp = report.generatedAt.replace(/[-:]/g, '').replace(/\.\d+Z$/, 'Z');
-  const file = path.join(reportDir(paths, 'doctor'), `doctor__${stamp}.json`);
+  const file = path.join(reportDir(paths, 'doctor'), `doctor__${stampOf(new Date(report.generatedAt))}.json`);
   try {
     await mkdir(path.dirname(file), { recursive: true });
     await writeJsonAtomic(file, { ...report, reportPath: file });

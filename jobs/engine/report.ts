@@ -1,19 +1,11 @@
 // The run report, like the tools it replaces: <workspace>/logs/ops/<job>/<job>__<STAMP>.json.
-import { mkdir, stat } from 'node:fs/promises';
+import { mkdir } from 'node:fs/promises';
 import { join } from 'node:path';
 import { writeJsonAtomic } from '../../lib/fs/atomic.js';
+import { entryExists } from '../../lib/fs/exists.js';
 import { type Paths, reportDir } from '../../lib/paths.js';
 import { shortId } from '../../lib/plan/id.js';
 import { stampOf } from './stamp.js';
-
-async function exists(p: string): Promise<boolean> {
-  try {
-    await stat(p);
-    return true;
-  } catch {
-    return false;
-  }
-}
 
 /** Writes the report atomically; a second report in the same second gets the short plan id appended. */
 export async function writeJobReport(
@@ -26,7 +18,7 @@ export async function writeJobReport(
   const dir = reportDir(paths, job);
   await mkdir(dir, { recursive: true });
   let file = join(dir, `${job}__${stampOf(at)}.json`);
-  if (await exists(file)) file = join(dir, `${job}__${stampOf(at)}__${shortId(planId)}.json`);
+  if (await entryExists(file)) file = join(dir, `${job}__${stampOf(at)}__${shortId(planId)}.json`);
   await writeJsonAtomic(file, report);
   return file;
 }

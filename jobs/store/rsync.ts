@@ -1,11 +1,12 @@
 // The predecessor's fallback when writing to the share fails with EIO or EINVAL (some SMB servers refuse
 // certain write patterns): copy once more with rsync, but keep our atomicity: rsync writes a temp name in the
 // destination folder, we fsync and verify it against the planned SHA-256, and only then rename it into place.
-import { lstat, open, rename, rm } from 'node:fs/promises';
+import { open, rename, rm } from 'node:fs/promises';
 import path from 'node:path';
 import { execa } from 'execa';
 import { fsyncDir, tempPathFor } from '../../lib/fs/atomic.js';
 import { codedError } from '../../lib/fs/errors.js';
+import { entryExists } from '../../lib/fs/exists.js';
 import { sha256File } from '../../lib/fs/hash.js';
 
 export const RSYNC_RETRY_CODES = new Set(['EIO', 'EINVAL']);
@@ -16,15 +17,6 @@ export interface RsyncCopyOptions {
   expected: { sha256: string; size: number };
   overwrite: boolean;
   signal?: AbortSignal;
-}
-
-async function exists(p: string): Promise<boolean> {
-  try {
-    await lstat(p);
-    return true;
-  } catch {
-    return false;
-  }
 }
 
 export async function rsyncVerified(
@@ -62,7 +54,7 @@ export async function rsyncVerified(
         dest,
       );
     }
-    if (!opts.overwrite && (await exists(dest)))
+    if (!opts.overwrite && (await entryExists(dest)))
       throw codedError('EEXIST', `destination already exists: ${dest}`, dest);
     await rename(tmp, dest);
     await fsyncDir(path.dirname(dest));

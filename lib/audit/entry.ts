@@ -1,8 +1,8 @@
 // One audit line. `prev` chains each line to the one before it and `hash` seals the line itself, so editing,
 // reordering or removing any line breaks verification from that point on.
 import { z } from 'zod';
+import { sha256Hex } from '../fs/hash.js';
 import { canonicalJson } from '../plan/canonical.js';
-import { sha256Hex } from '../plan/id.js';
 import { JsonValueSchema } from '../plan/types.js';
 
 export const GENESIS_HASH = '0'.repeat(64);

@@ -2,10 +2,11 @@
 // writing a temp file next to the destination, fsync, rename (or no-clobber link), fsync the directory,
 // then re-read the destination from disk and compare size + SHA-256 with what was read from the source.
 import { createHash } from 'node:crypto';
-import { type FileHandle, link, lstat, open, rename, rm, unlink } from 'node:fs/promises';
+import { type FileHandle, link, open, rename, rm, unlink } from 'node:fs/promises';
 import { dirname, resolve } from 'node:path';
 import { fsyncDir, tempPathFor } from './atomic.js';
 import { codedError, errCode } from './errors.js';
+import { entryExists } from './exists.js';
 import { HASH_CHUNK_BYTES, sha256File } from './hash.js';
 
 export interface CopyVerifiedOptions {
@@ -43,16 +44,6 @@ function existsError(dest: string): NodeJS.ErrnoException {
   return codedError('EEXIST', `destination already exists (pass overwrite to replace it): ${dest}`, dest);
 }
 
-async function exists(p: string): Promise<boolean> {
-  try {
-    await lstat(p); // lstat: a dangling symlink at the destination still counts as "exists"
-    return true;
-  } catch (err) {
-    if (errCode(err) === 'ENOENT') return false;
-    throw err;
-  }
-}
-
 async function writeAll(fh: FileHandle, chunk: Buffer): Promise<void> {
   let off = 0;
   while (off < chunk.length) {
@@ -68,7 +59,7 @@ async function placeNoClobber(tmp: string, dest: string): Promise<void> {
     const code = errCode(err);
     if (code === 'EEXIST') throw existsError(dest);
     if (!LINK_UNSUPPORTED.has(code ?? '')) throw err;
-    if (await exists(dest)) throw existsError(dest);
+    if (await entryExists(dest)) throw existsError(dest);
     await rename(tmp, dest);
     return;
   }
@@ -89,7 +80,7 @@ export async function copyFileVerified(
   const { signal, onProgress, overwrite = false } = opts;
   signal?.throwIfAborted();
   const dest = resolve(destPath);
-  if (!overwrite && (await exists(dest))) throw existsError(dest); // fail fast, before copying gigabytes
+  if (!overwrite && (await entryExists(dest))) throw existsError(dest); // fail fast, before copying gigabytes
 
   const tmp = tempPathFor(dest);
   let srcFh: FileHandle | undefined;

@@ -1,14 +1,10 @@
 // Plan identity: the SHA-256 of the plan's canonical JSON. Any change to any field gives a new id, so an
 // approval given for one id can never be applied to a different plan.
-import { createHash } from 'node:crypto';
+import { sha256Hex } from '../fs/hash.js';
 import { canonicalJson } from './canonical.js';
 import type { Plan } from './types.js';
 
 export const PLAN_ID_RE = /^[0-9a-f]{64}$/;
-
-export function sha256Hex(text: string): string {
-  return createHash('sha256').update(text, 'utf8').digest('hex');
-}
 
 export function planId(plan: Plan): string {
   return sha256Hex(canonicalJson(plan));
