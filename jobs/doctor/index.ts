@@ -6,7 +6,7 @@ import { writeJsonAtomic } from '../../lib/fs/atomic.js';
 import { isInside } from '../../lib/fs/contain.js';
 import type { ExistsState } from '../../lib/guard/ops.js';
 import { prewarmGuards, releaseWarmGuards, runGuarded } from '../../lib/guard/run.js';
-import { effectivePlanningRoot, outboxRoot, type Paths, reportDir, resolvePaths } from '../../lib/paths.js';
+import { effectivePlanningRoot, type Paths, reportDir, resolvePaths } from '../../lib/paths.js';
 import { checkShare } from '../../lib/share/check.js';
 import type { ShareProbe } from '../../lib/share/state.js';
 import { stampOf } from '../engine/stamp.js';
@@ -110,8 +110,9 @@ export async function runDoctor(config: Config, opts: DoctorOptions = {}): Promi
       }),
       stage('outbox', async () => {
         const p = await probe;
-        const root = outboxRoot(config, p.stubVaultLinkTarget ?? null).root;
-        acc.findings.push(...(await checkOutbox(root, paths.namespace)));
+        acc.findings.push(
+          ...(await checkOutbox(config, paths.stateDir, paths.namespace, p.stubVaultLinkTarget ?? null)),
+        );
       }),
     ]);
   })();

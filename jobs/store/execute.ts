@@ -80,6 +80,9 @@ export async function executeStoreAction(raw: JsonValue, ctx: JobContext, plan: 
   try {
     await mkdir(path.dirname(a.dest), { recursive: true });
     if (a.target.offline) await rememberOutboxRoot(ctx.paths.stateDir, a.target.effectiveRoot);
+    // Before a source is linked back or removed, the destination is re-read, never taken from the hash cache:
+    // stat fields on an SMB client can be stale.
+    if (a.after !== 'keep') forgetHash(a.dest);
     const now = await destFacts(a.dest, a.size, ctx.signal);
     if (now.exists && now.type === 'other') {
       return { status: 'failed', message: `the destination is not a regular file: ${a.dest}` };

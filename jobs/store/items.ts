@@ -4,6 +4,7 @@
 import { lstat, readlink } from 'node:fs/promises';
 import path from 'node:path';
 import { ContainmentError, isInside, resolveInside } from '../../lib/fs/contain.js';
+import { errCode } from '../../lib/fs/errors.js';
 import type { Refusal } from '../../lib/plan/types.js';
 import { episodeFromRunName, splitEpisodeId } from '../../lib/planning/episode.js';
 import { inferEpisode, runIdOf } from './episode-path.js';
@@ -54,7 +55,18 @@ async function contain(workspace: string, userPath: string): Promise<Resolved> {
     await resolveInside(workspace, path.dirname(lexical));
     return { ok: true, abs: lexical };
   } catch (err) {
-    if (!(err instanceof ContainmentError)) throw err;
+    if (!(err instanceof ContainmentError)) {
+      // A symlink loop or an unreadable folder on the way is bad input too: refuse, naming the path.
+      const code = errCode(err);
+      if (!code) throw err;
+      return {
+        ok: false,
+        refusal: {
+          code: 'PATH_UNRESOLVABLE',
+          message: `refused: ${JSON.stringify(userPath)} cannot be resolved inside the workspace (${code}: ${(err as Error).message})`,
+        },
+      };
+    }
     return {
       ok: false,
       refusal: {

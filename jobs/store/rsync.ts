@@ -5,8 +5,8 @@ import { open, rename, rm } from 'node:fs/promises';
 import path from 'node:path';
 import { execa } from 'execa';
 import { fsyncDir, tempPathFor } from '../../lib/fs/atomic.js';
+import { placeNoClobber } from '../../lib/fs/copy-verified.js';
 import { codedError } from '../../lib/fs/errors.js';
-import { entryExists } from '../../lib/fs/exists.js';
 import { sha256File } from '../../lib/fs/hash.js';
 
 export const RSYNC_RETRY_CODES = new Set(['EIO', 'EINVAL']);
@@ -54,9 +54,8 @@ export async function rsyncVerified(
         dest,
       );
     }
-    if (!opts.overwrite && (await entryExists(dest)))
-      throw codedError('EEXIST', `destination already exists: ${dest}`, dest);
-    await rename(tmp, dest);
+    if (opts.overwrite) await rename(tmp, dest);
+    else await placeNoClobber(tmp, dest);
     await fsyncDir(path.dirname(dest));
     return got;
   } finally {

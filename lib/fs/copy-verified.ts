@@ -52,7 +52,8 @@ async function writeAll(fh: FileHandle, chunk: Buffer): Promise<void> {
   }
 }
 
-async function placeNoClobber(tmp: string, dest: string): Promise<void> {
+/** Moves a finished temp file to `dest` without ever replacing a file that appeared there meanwhile. */
+export async function placeNoClobber(tmp: string, dest: string): Promise<void> {
   try {
     await link(tmp, dest);
   } catch (err) {

@@ -2,8 +2,9 @@
 // is active, ytm must not write or delete anything under its scopes. Reading is best-effort per file, like
 // the predecessor: a malformed lock file is reported through onInvalid and skipped.
 import { readdir, readFile, realpath } from 'node:fs/promises';
-import { isAbsolute, join, relative, sep } from 'node:path';
+import { join, relative, sep } from 'node:path';
 import { z } from 'zod';
+import { isInside } from '../fs/contain.js';
 import { globToRegExp, hasGlob, staticPrefix } from './glob.js';
 
 export const CoordinationLockFileSchema = z.object({
@@ -149,12 +150,14 @@ export async function blockingLocksForFile(
   opts: { ignoreCreatedBy?: string; now?: Date } = {},
 ): Promise<CoordinationLock[]> {
   const candidates = new Set<string>();
+  // isInside, not a '..' prefix test: a repo path like `..cache/x` is inside the repo and must be checked.
   const own = relative(repoRoot, absPath);
-  if (own && !own.startsWith('..') && !isAbsolute(own)) candidates.add(own.split(sep).join('/'));
+  if (own && isInside(repoRoot, absPath)) candidates.add(own.split(sep).join('/'));
   try {
     const rootReal = await realpath(repoRoot);
-    const target = relative(rootReal, await realpath(absPath));
-    if (target && !target.startsWith('..') && !isAbsolute(target)) candidates.add(target.split(sep).join('/'));
+    const targetAbs = await realpath(absPath);
+    const target = relative(rootReal, targetAbs);
+    if (target && isInside(rootReal, targetAbs)) candidates.add(target.split(sep).join('/'));
   } catch {
     // Broken link or missing file: only its own location can be checked.
   }

@@ -72,6 +72,13 @@ describe('store refuses bad paths (exit 2, nothing executed)', () => {
     expect(refusals[0]?.code).toBe('SOURCE_MISSING');
   });
 
+  it('a symlink loop on the way is refused by name, not a crash', async () => {
+    symlinkSync('loop', path.join(w.ws, 'loop'));
+    const refusals = await refusal(['store', 'loop/x.wav']);
+    expect(refusals[0]?.code).toBe('PATH_UNRESOLVABLE');
+    expect(refusals[0]?.message).toContain('"loop/x.wav"');
+  });
+
   it('a directory', async () => {
     const refusals = await refusal(['store', 'audio/final/CH02/043']);
     expect(refusals[0]?.code).toBe('SOURCE_NOT_FILE');

@@ -1,6 +1,7 @@
 import type { Dirent } from 'node:fs';
 import { lstat, readdir, readlink } from 'node:fs/promises';
 import path from 'node:path';
+import { isInside } from '../../fs/contain.js';
 import type { AbsLink, ScanAbsLinksResult } from '../ops.js';
 
 function errText(err: unknown): string {
@@ -52,7 +53,7 @@ export async function scanAbsLinksOp(
   for (const dir of dirs) {
     const abs = path.resolve(absRoot, dir);
     const rel = path.relative(absRoot, abs);
-    if (path.isAbsolute(dir) || rel.startsWith('..') || path.isAbsolute(rel)) {
+    if (path.isAbsolute(dir) || !isInside(absRoot, abs)) {
       errors.push({ path: dir, error: 'refused: dir must be relative to root and stay inside it' });
       continue;
     }
