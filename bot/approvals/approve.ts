@@ -62,10 +62,6 @@ export async function handleApprove(deps: BotDeps, client: WebClient, click: Cli
     await tellClicker(deps, client, click, ':question: No such plan (it may have been made on another machine).');
     return;
   }
-  if (rec.state !== 'awaiting_approval') {
-    await tellClicker(deps, client, click, `:information_source: ${notAwaitingText(rec)}`);
-    return;
-  }
   const twoPersonRule = deps.config.YTM_TWO_PERSON_RULE;
   const policy = canApprove({
     user: click.userId,
@@ -75,6 +71,13 @@ export async function handleApprove(deps: BotDeps, client: WebClient, click: Cli
     twoPersonRule,
     alreadyApproved: rec.approvals.map((a) => a.user),
   });
+  // Who is clicking is checked before what state the plan is in, so every click by someone who may not
+  // approve is refused and audited (DESIGN), whatever became of the plan.
+  const notAnApprover = !policy.ok && (policy.code === 'NO_APPROVERS' || policy.code === 'NOT_AN_APPROVER');
+  if (!notAnApprover && rec.state !== 'awaiting_approval') {
+    await tellClicker(deps, client, click, `:information_source: ${notAwaitingText(rec)}`);
+    return;
+  }
   if (!policy.ok) {
     audit(deps, 'plan.approve_refused', click.userId, {
       planId: rec.planId,
@@ -93,6 +96,7 @@ export async function handleApprove(deps: BotDeps, client: WebClient, click: Cli
   if (!vote.ok) {
     const cur = vote.current;
     if (vote.reason === 'expired' && cur) {
+      audit(deps, 'plan.expired', click.userId, { planId: cur.planId, via: 'late approval' });
       await updateCard(deps, client, cur, expiredView(cur), click.responseUrl);
       await tellClicker(deps, client, click, ':hourglass: This plan expired before your click; it was not run.');
     } else if (vote.reason === 'duplicate_vote') {

@@ -24,6 +24,11 @@ export async function outboxRecoveryTick(deps: BotDeps, client: WebClient): Prom
     const channel = deps.config.YTM_SLACK_ALERT_CHANNEL;
     const { done } = deps.jobs.run({ args: ['outbox', '--events'], timeoutMs: deps.settings.jobTimeoutMs });
     const listing = (await done).result;
+    if (channel && !isOutboxListing(listing)) {
+      // The listing failed: keep the old state so the next tick tries again instead of never announcing.
+      deps.log.warn({ from: last.state }, 'share is back but the outbox could not be listed; retrying next check');
+      return 'quiet';
+    }
     if (channel && isOutboxListing(listing) && listing.count > 0) {
       const view = outboxRecoveredView(listing);
       await client.chat.postMessage({ channel, text: view.text, blocks: view.blocks as never[] });

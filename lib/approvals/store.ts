@@ -38,7 +38,11 @@ function assertId(id: string): void {
   if (!isPlanId(id)) throw new PlanIntegrityError(`not a plan id: ${JSON.stringify(id.slice(0, 80))}`);
 }
 
-async function readRecord(stateDir: string, id: string): Promise<ApprovalRecord | undefined> {
+async function readRecord(
+  stateDir: string,
+  id: string,
+  wanted?: readonly State[],
+): Promise<ApprovalRecord | undefined> {
   let text: string;
   try {
     text = await readFile(recordFile(stateDir, id), 'utf8');
@@ -46,7 +50,11 @@ async function readRecord(stateDir: string, id: string): Promise<ApprovalRecord 
     if ((err as NodeJS.ErrnoException).code === 'ENOENT') return undefined;
     throw err;
   }
-  const parsed = ApprovalRecordSchema.safeParse(JSON.parse(text));
+  const raw: unknown = JSON.parse(text);
+  // Filtering by state first spares the schema check and the re-hash of every finished plan: the bot's expiry
+  // sweep lists plans every few seconds, and finished records are never removed.
+  if (wanted && !wanted.includes((raw as { state?: State }).state as State)) return undefined;
+  const parsed = ApprovalRecordSchema.safeParse(raw);
   if (!parsed.success) throw new PlanIntegrityError(`record ${id} is malformed: ${parsed.error.message}`);
   const rec = parsed.data;
   // Re-hash: the stored plan must still be exactly the plan that was approved under this id.
@@ -127,8 +135,8 @@ export async function listPlans(stateDir: string, opts: ListPlansOptions = {}): 
     const m = /^([0-9a-f]{64})\.json$/.exec(name); // skips locks and atomic-write temp files
     if (!m?.[1]) continue;
     try {
-      const rec = await readRecord(stateDir, m[1]);
-      if (rec && (!opts.states || opts.states.includes(rec.state))) out.push(rec);
+      const rec = await readRecord(stateDir, m[1], opts.states);
+      if (rec) out.push(rec);
     } catch (err) {
       opts.onInvalid?.(m[1], err);
     }

@@ -179,6 +179,10 @@ describe('Cancel, expiry and stale plans never run', () => {
     expect(readRecord(rig, planId).state).toBe('cancelled');
     const late = click(rig, card, 'plan.approve', APPROVER);
     expect(await ephemeralFor(rig, late.responseUrlId as string)).toContain('cancelled');
+    // Someone who may not approve is refused and audited even on a plan that is already decided.
+    const stranger = click(rig, card, 'plan.approve', OTHER_USER);
+    expect(await ephemeralFor(rig, stranger.responseUrlId as string)).toContain('is not an approver');
+    await poll('refusal audit', async () => (await auditKinds(rig, planId, 'plan.approve_refused')) === 1);
     expect(applyStarts(rig, planId)).toBe(0);
     for (const a of actionsOf(planId)) expect(existsSync(a.dest)).toBe(false);
     rig.emu.assertNoViolations();
@@ -187,7 +191,7 @@ describe('Cancel, expiry and stale plans never run', () => {
   it('expiry: the sweep updates the card to "expired, not run"; Approve afterwards does nothing', async () => {
     const card = await requestCard(rig, `store --episode ${episode(2)}`);
     const planId = card.planId as string;
-    // Move this plan's clock past its TTL (YTM_PLAN_TTL_MIN accepts whole minutes only; see the report).
+    // Move this plan's clock past its TTL rather than waiting for it.
     const file = path.join(rig.stateDir, 'plans', `${planId}.json`);
     const rec = JSON.parse(readFileSync(file, 'utf8'));
     rec.expiresAt = new Date(Date.now() - 1000).toISOString();
