@@ -21,14 +21,6 @@ export class JobControl {
     private readonly env: NodeJS.ProcessEnv = process.env,
   ) {}
 
-  get active(): number {
-    return this.running.size;
-  }
-
-  pids(): number[] {
-    return [...this.running].map((j) => j.pid).filter((p): p is number => typeof p === 'number');
-  }
-
   run(req: JobRequest): { pid: number | undefined; done: Promise<JobOutcome> } {
     if (this.closed) {
       return {

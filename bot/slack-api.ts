@@ -28,6 +28,3 @@ export const SLASH_COMMANDS = ['/ytm'] as const;
 
 /** Events API events the bot listens to (manifest `settings.event_subscriptions.bot_events`). */
 export const BOT_EVENTS = ['app_home_opened'] as const;
-
-/** The app-level token scope Socket Mode needs. */
-export const APP_TOKEN_SCOPES = ['connections:write'] as const;

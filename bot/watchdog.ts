@@ -50,10 +50,6 @@ export class ConnectionWatchdog {
     }
   }
 
-  get connected(): boolean {
-    return this.state === 'connected';
-  }
-
   start(): void {
     if (this.timer || (this.opts.silenceMs <= 0 && this.opts.wakeJumpMs <= 0)) return;
     this.lastTick = this.now();

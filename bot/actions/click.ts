@@ -1,8 +1,19 @@
-// What every plan button handler needs from a block_actions payload: the plan id (the button's value), who
-// clicked, where, and the click's response_url.
-import type { BlockAction, ButtonAction } from '@slack/bolt';
-import type { Click } from '../approvals/approve.js';
-import { requesterOfAction } from './doctor-rerun.js';
+// What every button handler needs from a block_actions payload, and the shared shape of the buttons that
+// plan a command (Re-plan, Plan flush): ack, the same access rules as typing the command, then a plan card.
+import type { App, BlockAction, ButtonAction } from '@slack/bolt';
+import type { WebClient } from '@slack/web-api';
+import { checkAccess, type Requester } from '../access.js';
+import { type Click, tellClicker } from '../approvals/approve.js';
+import { requestPlan } from '../approvals/plan-request.js';
+import { type BotDeps, refuse, track } from '../deps.js';
+
+export function requesterOfAction(body: BlockAction): Requester {
+  return {
+    userId: body.user.id,
+    channelId: body.channel?.id ?? body.container?.channel_id,
+    teamId: body.team?.id ?? body.user.team_id,
+  };
+}
 
 export function clickOf(body: BlockAction<ButtonAction>): Click {
   const who = requesterOfAction(body);
@@ -13,4 +24,42 @@ export function clickOf(body: BlockAction<ButtonAction>): Click {
     channelId: who.channelId,
     responseUrl: body.response_url,
   };
+}
+
+/** The words to plan for a click, or a message for the clicker when there are none. */
+type WordsFor = (click: Click) => Promise<{ words: string[]; channelId?: string | undefined } | { missing: string }>;
+
+export function registerPlanningButton(
+  app: App,
+  deps: BotDeps,
+  actionId: string,
+  via: 'button' | 'replan',
+  wordsFor: WordsFor,
+): void {
+  app.action<BlockAction<ButtonAction>>(actionId, async ({ ack, body, client }) => {
+    await ack();
+    const click = clickOf(body);
+    const who = requesterOfAction(body);
+    const decision = checkAccess(deps.policy, who, true);
+    if (!decision.ok) {
+      track(deps, tellClicker(deps, client, click, `:no_entry: ${refuse(deps, who, `button ${actionId}`, decision)}`));
+      return;
+    }
+    track(deps, planFor(deps, client, click, via, wordsFor));
+  });
+}
+
+async function planFor(deps: BotDeps, client: WebClient, click: Click, via: 'button' | 'replan', wordsFor: WordsFor) {
+  const what = await wordsFor(click);
+  if ('missing' in what) {
+    await tellClicker(deps, client, click, what.missing);
+    return;
+  }
+  await requestPlan(deps, client, {
+    words: what.words,
+    userId: click.userId,
+    channelId: click.channelId ?? what.channelId,
+    responseUrl: click.responseUrl,
+    via,
+  });
 }

@@ -1,19 +1,11 @@
 // "Run doctor again" on a doctor report: same access rules as `/ytm doctor`, a fresh report in the channel.
 import type { App, BlockAction, ButtonAction } from '@slack/bolt';
-import type { Requester } from '../access.js';
 import { checkAccess } from '../access.js';
 import { audit, type BotDeps, refuse, track } from '../deps.js';
 import { runDoctor } from '../doctor-run.js';
 import { postToResponseUrl, reply } from '../reply.js';
 import { DOCTOR_RERUN_ACTION } from '../views/doctor-report.js';
-
-export function requesterOfAction(body: BlockAction): Requester {
-  return {
-    userId: body.user.id,
-    channelId: body.channel?.id ?? body.container?.channel_id,
-    teamId: body.team?.id ?? body.user.team_id,
-  };
-}
+import { requesterOfAction } from './click.js';
 
 export function registerDoctorRerunAction(app: App, deps: BotDeps): void {
   app.action<BlockAction<ButtonAction>>(DOCTOR_RERUN_ACTION, async ({ ack, body, client }) => {

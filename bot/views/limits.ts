@@ -2,7 +2,6 @@
 
 export const SLACK_LIMITS = {
   messageBlocks: 50,
-  homeBlocks: 100,
   sectionText: 3000,
   headerText: 150,
   contextElements: 10,

@@ -1,13 +1,6 @@
 /** Share states, strongest problem first in `probeShareInline`'s order (facts §5.1). */
 export type ShareState = 'up' | 'stub' | 'unmounted' | 'degraded' | 'hung' | 'unconfigured';
 
-export const SHARE_STATES: readonly ShareState[] = ['up', 'stub', 'unmounted', 'degraded', 'hung', 'unconfigured'];
-
-/** The share counts as down for every state but 'up' (DESIGN, Safety rules). */
-export function isShareDown(state: ShareState): boolean {
-  return state !== 'up';
-}
-
 export interface ShareProbeInput {
   /** `YTM_SHARED_STORAGE_ROOT` (absolute; a relative path is resolved against the cwd). */
   root: string;
