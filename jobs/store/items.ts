@@ -38,6 +38,9 @@ function destRelFor(kind: StoreKind, episode: string | null, fileName: string): 
   return parts ? `${kind}/${parts.channel}/${parts.video}/${fileName}` : `${kind}/${fileName}`;
 }
 
+/** Folders whose files are only ever archived (DESIGN, Safety rules), so `--move` may not take them away. */
+const ARCHIVE_ONLY = ['thumbnails/', 'video/runs/'];
+
 type Resolved = { ok: true; abs: string } | { ok: false; refusal: Refusal };
 
 /**
@@ -151,6 +154,15 @@ export async function storeItems(
       out.refusals.push({
         code: 'EPISODE_MISMATCH',
         message: `${rel} lies in ${inferred}'s folder but --episode says ${input.episode}`,
+      });
+      return out;
+    }
+    if (after === 'move' && ARCHIVE_ONLY.some((dir) => rel.startsWith(dir))) {
+      // DESIGN: thumbnails and video runs are archived, never deleted; --move would remove the Hot copy the UI
+      // and the runs read. --symlink-back keeps a working path.
+      out.refusals.push({
+        code: 'ARCHIVE_ONLY',
+        message: `${rel} is under ${ARCHIVE_ONLY.find((dir) => rel.startsWith(dir))}, which is archived, never deleted: use --symlink-back instead of --move`,
       });
       return out;
     }

@@ -79,6 +79,15 @@ describe('store refuses bad paths (exit 2, nothing executed)', () => {
     expect(refusals[0]?.message).toContain('"loop/x.wav"');
   });
 
+  it('--move of a thumbnail or a video run file (archived, never deleted)', async () => {
+    for (const rel of ['thumbnails/assets/CH02/043/00_thumb.png', 'video/runs/CH02-043_v1/remotion/output/final.mp4']) {
+      writeFile(path.join(w.ws, rel), 'image-or-video');
+      const refusals = await refusal(['store', rel, '--episode', 'CH02-043', '--move']);
+      expect(refusals[0]?.code).toBe('ARCHIVE_ONLY');
+      expect(refusals[0]?.message).toContain('--symlink-back');
+    }
+  });
+
   it('a directory', async () => {
     const refusals = await refusal(['store', 'audio/final/CH02/043']);
     expect(refusals[0]?.code).toBe('SOURCE_NOT_FILE');
