@@ -182,7 +182,7 @@ async function execute(
       await appendJournal(stateDir, planId, { t: 'begin', at: ctx.now().toISOString(), i, label });
       ctx.progress({ stage: 'action', action: i, message: `${i + 1}/${plan.actions.length} ${label}` });
       try {
-        outcome = await job.applyAction(action, i, ctx, plan);
+        outcome = await job.applyAction(action, i, ctx, planId);
       } catch (err) {
         outcome = { status: 'failed', message: err instanceof Error ? err.message : String(err) };
       }

@@ -4,7 +4,7 @@
 import type { z } from 'zod';
 import type { Config } from '../../lib/config.js';
 import type { Paths } from '../../lib/paths.js';
-import type { JsonObject, JsonValue, Plan, Refusal } from '../../lib/plan/types.js';
+import type { JsonObject, JsonValue, Refusal } from '../../lib/plan/types.js';
 
 /** A progress event; printed as one NDJSON line `{"type":"progress",…}` with `--events`. */
 export interface ProgressEvent {
@@ -59,7 +59,8 @@ export interface Job<I extends JsonObject = JsonObject> {
   /** One line naming an action, for text output and the journal. */
   describeAction: (action: JsonValue) => string;
   /** Execute one action; idempotent (an action already done reports `up_to_date`). Never throws for file errors. */
-  applyAction: (action: JsonValue, index: number, ctx: JobContext, plan: Plan) => Promise<ActionOutcome>;
+  /** `planId` is the stored plan's id (the engine has it; recomputing it per action would re-hash the plan). */
+  applyAction: (action: JsonValue, index: number, ctx: JobContext, planId: string) => Promise<ActionOutcome>;
 }
 
 /** Look a job up by the name stored in a plan. */

@@ -81,5 +81,5 @@ export const outboxFlushJob: Job<OutboxFlushInput> = {
   destructive: () => true,
   plan: planFlush,
   describeAction: describeStoreAction,
-  applyAction: (action, _index, ctx, plan) => executeStoreAction(action, ctx, plan),
+  applyAction: (action, _index, ctx, planId) => executeStoreAction(action, ctx, planId),
 };

@@ -5,8 +5,7 @@ import { mkdir } from 'node:fs/promises';
 import path from 'node:path';
 import { copyFileVerified } from '../../lib/fs/copy-verified.js';
 import { errCode } from '../../lib/fs/errors.js';
-import { planId as computePlanId } from '../../lib/plan/id.js';
-import type { JsonValue, Plan } from '../../lib/plan/types.js';
+import type { JsonValue } from '../../lib/plan/types.js';
 import { forgetHash } from '../engine/hash-cache.js';
 import { formatBytes } from '../engine/output.js';
 import type { ActionOutcome, JobContext } from '../engine/types.js';
@@ -73,7 +72,7 @@ async function copyWithFallback(
   }
 }
 
-export async function executeStoreAction(raw: JsonValue, ctx: JobContext, plan: Plan): Promise<ActionOutcome> {
+export async function executeStoreAction(raw: JsonValue, ctx: JobContext, planId: string): Promise<ActionOutcome> {
   const parsed = StoreActionSchema.safeParse(raw);
   if (!parsed.success) return { status: 'failed', message: 'not a valid store action' };
   const a = parsed.data;
@@ -106,7 +105,7 @@ export async function executeStoreAction(raw: JsonValue, ctx: JobContext, plan: 
         };
       }
     }
-    const manifest = await writeManifest(a, ctx.paths, ctx.now(), { planId: computePlanId(plan), upToDate });
+    const manifest = await writeManifest(a, ctx.paths, ctx.now(), { planId, upToDate });
     if (a.after !== 'keep') {
       // Only after verification: the copy was re-read after its rename, or the destination was hashed equal
       // to the planned SHA-256 just above.

@@ -15,5 +15,5 @@ export const storeJob: Job<StoreInput> = {
   destructive: (input) => input.mode !== 'copy' || input.overwrite,
   plan: planStore,
   describeAction: describeStoreAction,
-  applyAction: (action, _index, ctx, plan) => executeStoreAction(action, ctx, plan),
+  applyAction: (action, _index, ctx, planId) => executeStoreAction(action, ctx, planId),
 };

@@ -72,7 +72,7 @@ describe.skipIf(canMount() !== null)('store onto a full share (tmpfs)', () => {
         const { plan } = await planJob(storeJob, storeInput({ path: 'misc/mid.bin' }), contextFor({ ...w.env }));
         const stalePlanAction = (await getPlan(w.state, planId))?.plan.actions[0];
         expect(plan.refusals.map((r) => r.code)).toEqual(['NO_SPACE']);
-        const outcome = await storeJob.applyAction(stalePlanAction ?? null, 0, ctx, plan);
+        const outcome = await storeJob.applyAction(stalePlanAction ?? null, 0, ctx, planId);
         expect(outcome.status).toBe('failed');
         expect(outcome.message).toContain('no space left on the destination');
         expect(outcome.message).toContain('ENOSPC');
