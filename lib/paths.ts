@@ -5,8 +5,8 @@ import type { Config } from './config.js';
 import { isInside } from './fs/contain.js';
 import { sharedBase } from './share/base.js';
 
-// Where everything lives, computed from configuration alone (no file-system access, so it is safe to call
-// while the share hangs). Rules follow the predecessor's `paths.py` (python-ops-facts §1.3, §1.4, §2.1).
+// Where everything lives, computed from configuration alone: nothing here touches the share, so it is safe to
+// call while the share hangs (outboxRoot only checks a local folder named by the stub's link). Rules follow the predecessor's `paths.py` (python-ops-facts §1.3, §1.4, §2.1).
 
 export const VAULT_SENTINEL = '.ytm_vault_workspaces_root.json';
 export const DEFAULT_CAPCUT_DRAFT_ROOT = path.join(

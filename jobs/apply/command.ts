@@ -1,6 +1,7 @@
 // `ytm apply <planId> [--events|--json]`: hidden from Slack's grammar on purpose (a Slack user can never type
 // it); the bot's job child runs it after a valid approval. It applies only a plan in state `approved`, once.
 import { parseArgs } from 'node:util';
+import { formatProblems } from '../../lib/config.js';
 import { isPlanId } from '../../lib/plan/id.js';
 import { applyStoredPlan } from '../engine/apply.js';
 import { loadContext } from '../engine/context.js';
@@ -47,7 +48,7 @@ export async function applyCommand(args: string[]): Promise<number> {
       ...(values.actor ? { actor: values.actor } : {}),
     });
     if (!loaded.ok) {
-      const message = loaded.problems.map((p) => `${p.name}: ${p.message}`).join('\n');
+      const message = formatProblems(loaded.problems);
       out.result(EXIT_FAILED, { error: 'config', problems: loaded.problems }, message);
       return EXIT_FAILED;
     }

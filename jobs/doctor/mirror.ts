@@ -1,5 +1,6 @@
 import { readdir, readFile } from 'node:fs/promises';
 import path from 'node:path';
+import { humanDuration } from '../engine/stamp.js';
 import { finding } from './findings.js';
 import type { Finding } from './report.js';
 
@@ -47,7 +48,7 @@ export async function checkMirror(opsLogsDir: string, staleMinutes: number, now:
       finding(
         'MIRROR_FAILED',
         1,
-        `the last mirror run failed (rsync exit ${newest.returncode}, ${ago(now - newest.at)} ago); see its report's stderr tails`,
+        `the last mirror run failed (rsync exit ${newest.returncode}, ${humanDuration(now - newest.at)} ago); see its report's stderr tails`,
         [`logs/ops/workspaces_mirror/${newest.file}`],
       ),
     );
@@ -60,17 +61,10 @@ export async function checkMirror(opsLogsDir: string, staleMinutes: number, now:
       finding(
         'MIRROR_STALE',
         1,
-        `last successful mirror ${ago(now - lastGood.at)} ago (stale after ${staleMinutes} min)`,
+        `last successful mirror ${humanDuration(now - lastGood.at)} ago (stale after ${staleMinutes} min)`,
         [`logs/ops/workspaces_mirror/${lastGood.file}`],
       ),
     );
   }
   return findings;
-}
-
-export function ago(ms: number): string {
-  const min = Math.round(ms / 60_000);
-  if (min < 90) return `${min} min`;
-  const h = ms / 3_600_000;
-  return h < 48 ? `${h.toFixed(1)} h` : `${(h / 24).toFixed(1)} days`;
 }

@@ -5,20 +5,8 @@ import { shortId } from '../../lib/plan/id.js';
 import { loadContext } from '../engine/context.js';
 import { EXIT_FAILED, EXIT_OK } from '../engine/exit.js';
 import { createOutput } from '../engine/output.js';
+import { humanDuration } from '../engine/stamp.js';
 import type { ParsedCommand } from '../grammar.js';
-
-function ago(ms: number): string {
-  const s = Math.round(Math.abs(ms) / 1000);
-  const text =
-    s < 90
-      ? `${s}s`
-      : s < 5400
-        ? `${Math.round(s / 60)}m`
-        : s < 172800
-          ? `${Math.round(s / 3600)}h`
-          : `${Math.round(s / 86400)}d`;
-  return text;
-}
 
 export async function plansCommand(cmd: ParsedCommand): Promise<number> {
   const out = createOutput(cmd);
@@ -54,9 +42,9 @@ export async function plansCommand(cmd: ParsedCommand): Promise<number> {
           const exp = Date.parse(p.expiresAt) - now;
           const when = waiting
             ? exp > 0
-              ? `expires in ${ago(exp)}`
+              ? `expires in ${humanDuration(exp)}`
               : 'expiry passed'
-            : `${ago(now - Date.parse(p.createdAt))} ago`;
+            : `${humanDuration(now - Date.parse(p.createdAt))} ago`;
           return `${p.shortId}  ${p.state.padEnd(17)} ${p.job.padEnd(8)} by ${p.requestedBy}  ${when}  ${p.summary}`;
         });
   for (const i of invalid) lines.push(`INVALID ${i.planId.slice(0, 10)}: ${i.error}`);

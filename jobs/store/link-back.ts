@@ -1,9 +1,6 @@
-// After a verified copy: replace the source by an absolute symlink to the copy, or remove it. Both re-check
-// first that the source is still the file that was copied (size and mtime as planned).
-import { randomBytes } from 'node:crypto';
 import { lstat, rename, rm, symlink, unlink } from 'node:fs/promises';
 import path from 'node:path';
-import { fsyncDir } from '../../lib/fs/atomic.js';
+import { fsyncDir, tempPathFor } from '../../lib/fs/atomic.js';
 import { codedError } from '../../lib/fs/errors.js';
 import { forgetHash } from '../engine/hash-cache.js';
 
@@ -18,7 +15,7 @@ async function assertUnchanged(src: string, size: number, mtimeMs: number): Prom
 export async function replaceWithSymlink(src: string, target: string, size: number, mtimeMs: number): Promise<void> {
   await assertUnchanged(src, size, mtimeMs);
   const dir = path.dirname(src);
-  const tmp = path.join(dir, `.tmp__${path.basename(src)}__${process.pid}__${randomBytes(4).toString('hex')}`);
+  const tmp = tempPathFor(src);
   await symlink(target, tmp);
   try {
     await rename(tmp, src);
