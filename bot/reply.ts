@@ -111,7 +111,7 @@ export async function reply(
   return 'chat.postEphemeral';
 }
 
-function blocksOf(m: SlackMessage): { blocks?: never[] } {
+export function blocksOf(m: SlackMessage): { blocks?: never[] } {
   // The Web API typings want KnownBlock[]; our views build plain objects within the same shape.
   return m.blocks ? { blocks: m.blocks as never[] } : {};
 }

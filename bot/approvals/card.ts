@@ -5,9 +5,7 @@ import type { WebClient } from '@slack/web-api';
 import type { ApprovalRecord } from '../../lib/approvals/record.js';
 import { patchRecord } from '../../lib/approvals/store.js';
 import type { BotDeps } from '../deps.js';
-import { postToResponseUrl, type SlackMessage } from '../reply.js';
-
-const blocksOf = (m: SlackMessage) => (m.blocks ? { blocks: m.blocks as never[] } : {});
+import { blocksOf, postToResponseUrl, type SlackMessage } from '../reply.js';
 
 /** Posts the card; returns its ts when it went through the Web API (and records it on the plan). */
 export async function postCard(
