@@ -191,7 +191,10 @@ describe('Cancel, expiry and stale plans never run', () => {
   it('expiry: the sweep updates the card to "expired, not run"; Approve afterwards does nothing', async () => {
     const card = await requestCard(rig, `store --episode ${episode(2)}`);
     const planId = card.planId as string;
-    // Move this plan's clock past its TTL rather than waiting for it.
+    // Move this plan's clock past its TTL rather than waiting for it. First wait until the bot has recorded
+    // where the card is (it does so right after posting it), or this rewrite would drop that and the sweep
+    // could expire the plan without finding the card to update.
+    await poll('card recorded on the plan', async () => readRecord(rig, planId).slack);
     const file = path.join(rig.stateDir, 'plans', `${planId}.json`);
     const rec = JSON.parse(readFileSync(file, 'utf8'));
     rec.expiresAt = new Date(Date.now() - 1000).toISOString();
