@@ -81,4 +81,18 @@ describe.skipIf(smbUnavailable() !== null)('store onto a real SMB share', () => 
     expect(sha256Of(onServer(share, w, 'audio_final/CH02/044/CH02-044.wav'))).toBe(before);
     expect(sha256Of(wav)).toBe(before); // read through the link, over SMB
   });
+
+  it('a frozen smbd: the share is hung, the file goes to the local outbox and the run still ends', async () => {
+    share.freeze();
+    try {
+      const r = await ytm(['store', WAV, '--run', '--json'], { ...w.env, YTM_SHARE_PROBE_TIMEOUT_MS: '1500' });
+      expect(r.exitCode, r.stderr).toBe(0);
+      expect(json<Out>(r).plan.preconditions.share).toMatchObject({ state: 'hung', offline: true });
+      expect(json<Out>(r).applied?.state).toBe('succeeded');
+      expect(sha256Of(path.join(w.outboxBase, DEST))).toBe(sha256Of(path.join(w.ws, WAV)));
+    } finally {
+      share.thaw();
+    }
+    expect(filesUnder(onServer(share, w, ''))).toEqual([]);
+  });
 });
