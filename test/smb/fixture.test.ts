@@ -13,7 +13,7 @@ import {
   writeFileSync,
 } from 'node:fs';
 import path from 'node:path';
-import { afterAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { readMountTable } from '../../lib/share/mounts.js';
 import { type SmbShare, smbUnavailable, startSmbShare, stopAllSmbShares } from '../faults/smb-share.js';
 
@@ -66,9 +66,11 @@ function processesMentioning(dir: string): number[] {
 
 describe.skipIf(smbUnavailable() !== null)('SMB share fixture (smbd + smbnetfs)', () => {
   let share: SmbShare;
-
-  it('starts a share whose root is a mountpoint backed by the server directory', async () => {
+  beforeAll(async () => {
     share = await startSmbShare();
+  });
+
+  it('root is a mountpoint backed by the server directory, with free space', async () => {
     const rootMount = (await readMountTable('linux')).find((m) => m.target === share.root);
     expect(rootMount?.fsType).toBe('fuse.smbnetfs');
     expect(statSync(share.root).dev).not.toBe(statSync(path.dirname(share.root)).dev);
@@ -129,6 +131,7 @@ describe.skipIf(smbUnavailable() !== null)('SMB share fixture (smbd + smbnetfs)'
     expect(readFileSync(path.join(share.root, 'hello.txt'), 'utf8')).toBe('over smb');
   });
 
+  // Last for this share: it stops it.
   it('stop() while frozen leaves no process and no mount behind', async () => {
     const dir = path.dirname(share.root);
     expect(processesMentioning(dir).length).toBeGreaterThan(0);
