@@ -1,5 +1,6 @@
 // `ytm store` onto a real SMB share (smbd + smbnetfs, case-insensitive, no hard links, EBUSY on open files): the
 // bytes that reach the server equal the source, the manifest is written there, and --symlink-back links locally.
+import { spawn } from 'node:child_process';
 import { lstatSync, mkdirSync, readFileSync, readlinkSync, rmSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
@@ -15,7 +16,7 @@ type Out = {
     refusals: { code: string }[];
     preconditions: { share: Record<string, unknown> };
   };
-  applied?: { state: string; counts: Record<string, number> };
+  applied?: { state: string; counts: Record<string, number>; outcomes: { status: string; details?: unknown }[] };
 };
 
 const WAV = 'audio/final/CH02/043/CH02-043.wav';
@@ -68,6 +69,27 @@ describe.skipIf(smbUnavailable() !== null)('store onto a real SMB share', () => 
       'audio_final/ch02/043/ch02-043.WAV',
     ]);
     expect(sha256Of(other)).toBe(sha256Of(path.join(w.ws, WAV)));
+  });
+
+  it('--overwrite while the destination is open over SMB fails with EBUSY: old bytes kept, no temp left', async () => {
+    const old = onServer(share, w, DEST);
+    mkdirSync(path.dirname(old), { recursive: true });
+    writeFileSync(old, 'old');
+    // Someone has the file open through the share (an SMB open: renaming over it is a sharing violation).
+    const holder = spawn('bash', ['-c', 'exec 3<"$1"; echo open; exec sleep 120', 'holder', path.join(w.base, DEST)], {
+      stdio: ['ignore', 'pipe', 'ignore'],
+    });
+    try {
+      await new Promise((resolve) => holder.stdout.once('data', resolve));
+      const r = await ytm(['store', WAV, '--overwrite', '--run', '--yes', '--json'], w.env);
+      expect(r.exitCode).toBe(1);
+      const out = json<Out>(r);
+      expect(out.applied?.outcomes[0]).toMatchObject({ status: 'failed', details: { code: 'EBUSY' } });
+    } finally {
+      holder.kill('SIGKILL');
+    }
+    expect(readFileSync(old, 'utf8')).toBe('old');
+    expect(filesUnder(onServer(share, w, '')).filter(isTemp)).toEqual([]);
   });
 
   it('--symlink-back on a posted episode: verified copy on the server, the local source becomes a link to it', async () => {
