@@ -53,6 +53,21 @@ describe('ytm doctor on a generated workspace', () => {
     expect(report.share.state).toBe('up');
   });
 
+  it('counts Hot episodes, not references: a link and a draft_path of one episode are one, both in its example', async () => {
+    const ws = await workspace({ faults: { hotPointsToShare: true }, shareState: 'up' });
+    const { run, report } = await doctorJson(ws.env);
+    const refs = ws.details.hotViolations.filter((v) => v.code === 'HOT_POINTS_TO_SHARE');
+    const episodes = [...new Set(refs.map((v) => v.episode))];
+    const twice = episodes.filter((e) => refs.filter((v) => v.episode === e).length === 2);
+    expect([refs.length, episodes.length, twice.length]).toEqual([3, 2, 1]);
+    expect(countsByCode(report)).toEqual({ HOT_POINTS_TO_SHARE: 2 });
+    const f = report.findings.find((x) => x.code === 'HOT_POINTS_TO_SHARE');
+    expect(f?.examples).toHaveLength(2);
+    const example = f?.examples.find((x) => x.startsWith(`${twice[0]}: `)) ?? '';
+    expect(example).toMatch(/\/capcut_draft -> .+; draft \//);
+    expect(run.exitCode).toBe(2);
+  });
+
   it('reports nothing on a clean workspace and exits 0', async () => {
     const ws = await workspace({ faults: false, shareState: 'up' });
     const { run, report } = await doctorJson(ws.env);
