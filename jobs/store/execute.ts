@@ -1,11 +1,13 @@
 // Executing one store action: idempotent (a destination already holding the planned SHA-256 is up to date),
 // verified (copy into a temp name, fsync, rename, re-read), with the rsync retry on EIO/EINVAL, the manifest,
-// and symlink-back / move strictly after verification.
-import { mkdir } from 'node:fs/promises';
+// and symlink-back / move strictly after verification. Every write goes below a destination root pinned when the
+// apply started (lib/share/destination-root.ts), so a share that drops mid-apply fails the action instead of
+// filling its bare mountpoint on the local disk.
 import path from 'node:path';
 import { copyFileVerified } from '../../lib/fs/copy-verified.js';
 import { errCode } from '../../lib/fs/errors.js';
 import type { JsonValue } from '../../lib/plan/types.js';
+import { DEST_GONE, type DestinationRoot, openDestinationRoot } from '../../lib/share/destination-root.js';
 import { forgetHash } from '../engine/hash-cache.js';
 import { formatBytes } from '../engine/output.js';
 import type { ActionOutcome, JobContext } from '../engine/types.js';
@@ -32,6 +34,8 @@ function explain(err: unknown, a: StoreAction): string {
       return `permission denied (${code}) writing ${a.dest}; ${tail}`;
     case 'ABORT_ERR':
       return `cancelled while copying ${a.srcRel}; ${tail}`;
+    case DEST_GONE:
+      return `${msg.replace(`${DEST_GONE}: `, '')}; the source ${a.srcRel} was left in place`;
     default:
       return `${msg}${code && !msg.includes(code) ? ` (${code})` : ''}`;
   }
@@ -72,12 +76,31 @@ async function copyWithFallback(
   }
 }
 
+// One pinned root per apply (plan id) and root: the first action records the device, later ones are held to it.
+const pinnedRoots = new Map<string, Promise<DestinationRoot>>();
+
+/** The share's `uploads/<ns>` (mountpoint checked when a mount is required), or the outbox root itself. */
+function destinationRootFor(a: StoreAction, ctx: JobContext, planId: string): Promise<DestinationRoot> {
+  const t = a.target;
+  const root = t.offline ? t.effectiveRoot : t.base;
+  const key = `${planId}\0${root}`;
+  let pinned = pinnedRoots.get(key);
+  if (!pinned) {
+    const mountpoint = !t.offline && ctx.config.YTM_SHARED_STORAGE_MOUNT_REQUIRED ? t.effectiveRoot : null;
+    pinned = openDestinationRoot(root, { mountpoint });
+    pinnedRoots.set(key, pinned);
+    pinned.catch(() => pinnedRoots.delete(key));
+  }
+  return pinned;
+}
+
 export async function executeStoreAction(raw: JsonValue, ctx: JobContext, planId: string): Promise<ActionOutcome> {
   const parsed = StoreActionSchema.safeParse(raw);
   if (!parsed.success) return { status: 'failed', message: 'not a valid store action' };
   const a = parsed.data;
   try {
-    await mkdir(path.dirname(a.dest), { recursive: true });
+    const root = await destinationRootFor(a, ctx, planId);
+    await root.mkdirBelow(path.dirname(a.dest));
     if (a.target.offline) await rememberOutboxRoot(ctx.paths.stateDir, a.target.effectiveRoot);
     // Before a source is linked back or removed, the destination is re-read, never taken from the hash cache:
     // stat fields on an SMB client can be stale.
@@ -105,10 +128,11 @@ export async function executeStoreAction(raw: JsonValue, ctx: JobContext, planId
         };
       }
     }
-    const manifest = await writeManifest(a, ctx.paths, ctx.now(), { planId, upToDate });
+    const manifest = await writeManifest(a, ctx.paths, ctx.now(), { planId, upToDate }, root);
     if (a.after !== 'keep') {
       // Only after verification: the copy was re-read after its rename, or the destination was hashed equal
-      // to the planned SHA-256 just above.
+      // to the planned SHA-256 just above; and only while that copy is still on the pinned file system.
+      await root.assertStillThere(a.dest);
       if (a.after === 'symlink-back') await replaceWithSymlink(a.src, a.dest, a.size, a.srcMtimeMs);
       else await removeSource(a.src, a.size, a.srcMtimeMs);
     }
