@@ -98,8 +98,9 @@ export async function executeStoreAction(raw: JsonValue, ctx: JobContext, planId
   const parsed = StoreActionSchema.safeParse(raw);
   if (!parsed.success) return { status: 'failed', message: 'not a valid store action' };
   const a = parsed.data;
+  let root: DestinationRoot | undefined;
   try {
-    const root = await destinationRootFor(a, ctx, planId);
+    root = await destinationRootFor(a, ctx, planId);
     await root.mkdirBelow(path.dirname(a.dest));
     if (a.target.offline) await rememberOutboxRoot(ctx.paths.stateDir, a.target.effectiveRoot);
     // Before a source is linked back or removed, the destination is re-read, never taken from the hash cache:
@@ -144,6 +145,14 @@ export async function executeStoreAction(raw: JsonValue, ctx: JobContext, planId
       details: { dest: a.dest, manifest, sha256: a.sha256, size: a.size, offline: a.target.offline },
     };
   } catch (err) {
-    return { status: 'failed', message: explain(err, a), details: { dest: a.dest, code: errCode(err) ?? null } };
+    // A copy cut off by the share dropping fails with ENOENT or ENOTCONN: name the cause when that is it.
+    const cause =
+      root && errCode(err) !== DEST_GONE
+        ? await root.assertStillThere().then(
+            () => err,
+            (gone: unknown) => gone,
+          )
+        : err;
+    return { status: 'failed', message: explain(cause, a), details: { dest: a.dest, code: errCode(cause) ?? null } };
   }
 }

@@ -113,9 +113,8 @@ export async function openDestinationRoot(root: string, opts: DestinationRootOpt
         if (errCode(err) !== 'EEXIST') throw err;
       }
       const made = await stat(cur);
-      if (!made.isDirectory() || made.dev !== dev) {
-        throw gone(`${cur} is not a folder on the destination's file system`, cur);
-      }
+      if (!made.isDirectory()) throw codedError('ENOTDIR', `${cur} exists and is not a folder`, cur);
+      if (made.dev !== dev) throw gone(`${cur} is not on the destination's file system`, cur);
     }
   };
 

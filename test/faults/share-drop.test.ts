@@ -31,6 +31,8 @@ interface DroppingShare {
 
 afterAll(closeAllMounts);
 
+const SHARE_GONE = /the share is no longer mounted at .*; the source .* was left in place/;
+
 async function withDroppingShare(fn: (s: DroppingShare) => Promise<void>): Promise<void> {
   const dir = mkdtempSync(path.join(tmpdir(), 'ytm-share-drop-'));
   const disk = path.join(dir, 'server-disk');
@@ -108,6 +110,30 @@ describe.skipIf(canMount() !== null)('the share drops during an apply (tmpfs beh
       const manifests = manifestsIn(w.base);
       expect(manifests.map((m) => m.doc.artifact.dest)).toEqual([first.dest]);
       expect(manifests[0]?.doc.shared.offline_fallback).toBe(false);
+    });
+  });
+
+  it('store --move: the share unmounts while the first file is being copied; no action stores to the bare mountpoint', async () => {
+    await withDroppingShare(async ({ share, w, drop }) => {
+      const { planId, ctx } = await storedPlan(w.env, storeInput({ episode: 'CH02-044', mode: 'move' }));
+      const actions = await storeActions(w.state, planId);
+      let dropped = false;
+      const midCopy: JobContext = {
+        ...ctx,
+        progress: (e: ProgressEvent) => {
+          // The copy's last progress event: every byte is written to the temp file, nothing is placed yet.
+          if (!dropped && e.stage === 'copy' && e.bytes !== undefined && e.bytes === e.totalBytes) {
+            dropped = true;
+            drop();
+          }
+        },
+      };
+      const summary = await applyStoredPlan(w.state, planId, midCopy, lookupJob);
+      expect(dropped).toBe(true);
+      expect(summary.state).toBe('failed');
+      expectFailedKeepingSource(summary, actions, [0, 1, 2]);
+      expect(summary.outcomes[0]?.message).toMatch(SHARE_GONE);
+      expect(readdirSync(share)).toEqual([]);
     });
   });
 
