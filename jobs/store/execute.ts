@@ -94,6 +94,15 @@ function destinationRootFor(a: StoreAction, ctx: JobContext, planId: string): Pr
   return pinned;
 }
 
+/** A copy cut off by the share dropping fails with ENOENT, EIO or ENOTCONN: report the drop when that is it. */
+async function goneOr(root: DestinationRoot, err: unknown): Promise<unknown> {
+  if (errCode(err) === DEST_GONE) return err;
+  return root.assertStillThere().then(
+    () => err,
+    (check: unknown) => (errCode(check) === DEST_GONE ? check : err),
+  );
+}
+
 export async function executeStoreAction(raw: JsonValue, ctx: JobContext, planId: string): Promise<ActionOutcome> {
   const parsed = StoreActionSchema.safeParse(raw);
   if (!parsed.success) return { status: 'failed', message: 'not a valid store action' };
@@ -145,14 +154,7 @@ export async function executeStoreAction(raw: JsonValue, ctx: JobContext, planId
       details: { dest: a.dest, manifest, sha256: a.sha256, size: a.size, offline: a.target.offline },
     };
   } catch (err) {
-    // A copy cut off by the share dropping fails with ENOENT or ENOTCONN: name the cause when that is it.
-    const cause =
-      root && errCode(err) !== DEST_GONE
-        ? await root.assertStillThere().then(
-            () => err,
-            (gone: unknown) => gone,
-          )
-        : err;
+    const cause = root ? await goneOr(root, err) : err;
     return { status: 'failed', message: explain(cause, a), details: { dest: a.dest, code: errCode(cause) ?? null } };
   }
 }
