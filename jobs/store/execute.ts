@@ -1,12 +1,14 @@
 // Executing one store action: idempotent (a destination already holding the planned SHA-256 is up to date),
 // verified (copy into a temp name, fsync, rename, re-read), with the rsync retry on EIO/EINVAL, the manifest,
-// and symlink-back / move strictly after verification.
-import { mkdir } from 'node:fs/promises';
+// and symlink-back / move strictly after verification. Every write goes below a destination root pinned when the
+// apply started (lib/share/destination-root.ts), so a share that drops mid-apply fails the action instead of
+// filling its bare mountpoint on the local disk.
 import path from 'node:path';
 import { copyFileVerified } from '../../lib/fs/copy-verified.js';
 import { errCode } from '../../lib/fs/errors.js';
 import type { JsonValue } from '../../lib/plan/types.js';
 import { rsyncSettings } from '../../lib/rsync-options.js';
+import { DEST_GONE, type DestinationRoot, openDestinationRoot } from '../../lib/share/destination-root.js';
 import { forgetHash } from '../engine/hash-cache.js';
 import { formatBytes } from '../engine/output.js';
 import type { ActionOutcome, JobContext } from '../engine/types.js';
@@ -33,6 +35,8 @@ function explain(err: unknown, a: StoreAction): string {
       return `permission denied (${code}) writing ${a.dest}; ${tail}`;
     case 'ABORT_ERR':
       return `cancelled while copying ${a.srcRel}; ${tail}`;
+    case DEST_GONE:
+      return `${msg.replace(`${DEST_GONE}: `, '')}; the source ${a.srcRel} was left in place`;
     default:
       return `${msg}${code && !msg.includes(code) ? ` (${code})` : ''}`;
   }
@@ -72,12 +76,41 @@ async function copyWithFallback(
   }
 }
 
+// One pinned root per apply (plan id) and root: the first action records the device, later ones are held to it.
+const pinnedRoots = new Map<string, Promise<DestinationRoot>>();
+
+/** The share's `uploads/<ns>` (mountpoint checked when a mount is required), or the outbox root itself. */
+function destinationRootFor(a: StoreAction, ctx: JobContext, planId: string): Promise<DestinationRoot> {
+  const t = a.target;
+  const root = t.offline ? t.effectiveRoot : t.base;
+  const key = `${planId}\0${root}`;
+  let pinned = pinnedRoots.get(key);
+  if (!pinned) {
+    const mountpoint = !t.offline && ctx.config.YTM_SHARED_STORAGE_MOUNT_REQUIRED ? t.effectiveRoot : null;
+    pinned = openDestinationRoot(root, { mountpoint });
+    pinnedRoots.set(key, pinned);
+    pinned.catch(() => pinnedRoots.delete(key));
+  }
+  return pinned;
+}
+
+/** A copy cut off by the share dropping fails with ENOENT, EIO or ENOTCONN: report the drop when that is it. */
+async function goneOr(root: DestinationRoot, err: unknown): Promise<unknown> {
+  if (errCode(err) === DEST_GONE) return err;
+  return root.assertStillThere().then(
+    () => err,
+    (check: unknown) => (errCode(check) === DEST_GONE ? check : err),
+  );
+}
+
 export async function executeStoreAction(raw: JsonValue, ctx: JobContext, planId: string): Promise<ActionOutcome> {
   const parsed = StoreActionSchema.safeParse(raw);
   if (!parsed.success) return { status: 'failed', message: 'not a valid store action' };
   const a = parsed.data;
+  let root: DestinationRoot | undefined;
   try {
-    await mkdir(path.dirname(a.dest), { recursive: true });
+    root = await destinationRootFor(a, ctx, planId);
+    await root.mkdirBelow(path.dirname(a.dest));
     if (a.target.offline) await rememberOutboxRoot(ctx.paths.stateDir, a.target.effectiveRoot);
     // Before a source is linked back or removed, the destination is re-read, never taken from the hash cache:
     // stat fields on an SMB client can be stale.
@@ -105,10 +138,11 @@ export async function executeStoreAction(raw: JsonValue, ctx: JobContext, planId
         };
       }
     }
-    const manifest = await writeManifest(a, ctx.paths, ctx.now(), { planId, upToDate });
+    const manifest = await writeManifest(a, ctx.paths, ctx.now(), { planId, upToDate }, root);
     if (a.after !== 'keep') {
       // Only after verification: the copy was re-read after its rename, or the destination was hashed equal
-      // to the planned SHA-256 just above.
+      // to the planned SHA-256 just above; and only while that copy is still on the pinned file system.
+      await root.assertStillThere(a.dest);
       if (a.after === 'symlink-back') await replaceWithSymlink(a.src, a.dest, a.size, a.srcMtimeMs);
       else await removeSource(a.src, a.size, a.srcMtimeMs);
     }
@@ -120,6 +154,7 @@ export async function executeStoreAction(raw: JsonValue, ctx: JobContext, planId
       details: { dest: a.dest, manifest, sha256: a.sha256, size: a.size, offline: a.target.offline },
     };
   } catch (err) {
-    return { status: 'failed', message: explain(err, a), details: { dest: a.dest, code: errCode(err) ?? null } };
+    const cause = root ? await goneOr(root, err) : err;
+    return { status: 'failed', message: explain(cause, a), details: { dest: a.dest, code: errCode(cause) ?? null } };
   }
 }

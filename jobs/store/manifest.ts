@@ -1,9 +1,9 @@
 // The shared-store manifest, facts §3.8: <base>/manifests/shared_sync/<STAMP>__<kind>__<sha12>.json, atomic.
-import { mkdir } from 'node:fs/promises';
 import { hostname } from 'node:os';
 import path from 'node:path';
 import { writeJsonAtomic } from '../../lib/fs/atomic.js';
 import type { Paths } from '../../lib/paths.js';
+import type { DestinationRoot } from '../../lib/share/destination-root.js';
 import { stampOf } from '../engine/stamp.js';
 import type { StoreAction } from './action.js';
 import { manifestsDir } from './target.js';
@@ -36,9 +36,10 @@ export async function writeManifest(
   paths: Paths,
   at: Date,
   extra: { planId: string; upToDate: boolean },
+  root: DestinationRoot,
 ): Promise<string> {
   const dir = manifestsDir(a.target.base);
-  await mkdir(dir, { recursive: true });
+  await root.mkdirBelow(dir);
   const file = path.join(dir, `${stampOf(at)}__${a.kind}__${a.sha256.slice(0, 12)}.json`);
   await writeJsonAtomic(file, manifestDoc(a, paths, at, extra));
   return file;

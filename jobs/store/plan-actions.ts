@@ -1,4 +1,5 @@
 // From resolved items to store actions plus the facts they rely on; shared by `store` and `outbox flush`.
+import { stat } from 'node:fs/promises';
 import path from 'node:path';
 import type { JsonObject, Refusal } from '../../lib/plan/types.js';
 import { formatBytes } from '../engine/output.js';
@@ -31,6 +32,10 @@ function destStateOf(f: DestFacts, sha256: string): StoreAction['destState'] {
   return f.type === 'file' && f.sha256 === sha256 ? 'same' : 'different';
 }
 
+async function isDirectory(p: string): Promise<boolean> {
+  return (await stat(p).catch(() => null))?.isDirectory() === true;
+}
+
 export async function planActions(
   items: PlannedItem[],
   target: StoreTarget,
@@ -38,6 +43,13 @@ export async function planActions(
   signal: AbortSignal,
 ): Promise<PlannedActions> {
   const out: PlannedActions = { actions: [], sources: {}, destinations: {}, refusals: [], needed: 0, enough: true };
+  if (target.offline && items.length > 0 && !(await isDirectory(target.effectiveRoot))) {
+    // Never created by a store (lib/share/destination-root.ts): a missing root may be an unmounted disk.
+    out.refusals.push({
+      code: 'OUTBOX_MISSING',
+      message: `the local outbox root ${target.effectiveRoot} does not exist: create it (mkdir -p) or point YTM_SHARED_STORAGE_FALLBACK_ROOT at an existing local folder`,
+    });
+  }
   for (const item of items) {
     let src: Awaited<ReturnType<typeof sourceFacts>>;
     try {

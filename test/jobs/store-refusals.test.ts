@@ -1,6 +1,6 @@
 // Bad input: each refusal is its own test, through the real `ytm` child process. Nothing may be executed:
 // the share stays empty, no plan is stored, and the answer names what was wrong.
-import { mkdirSync, mkdtempSync, readdirSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readdirSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
@@ -91,6 +91,15 @@ describe('store refuses bad paths (exit 2, nothing executed)', () => {
   it('a directory', async () => {
     const refusals = await refusal(['store', 'audio/final/CH02/043']);
     expect(refusals[0]?.code).toBe('SOURCE_NOT_FILE');
+  });
+
+  it('the share is down and the outbox root does not exist: refused, and the outbox is not created', async () => {
+    rmSync(w.outbox, { recursive: true });
+    writeFileSync(path.join(w.share, 'README_MOUNTPOINT.txt'), 'offline');
+    const refusals = await refusal(['store', 'audio/final/CH02/043/CH02-043.wav']);
+    expect(refusals.map((r) => r.code)).toEqual(['OUTBOX_MISSING']);
+    expect(refusals[0]?.message).toContain(w.outbox);
+    expect(existsSync(w.outbox)).toBe(false);
   });
 
   it('a NUL byte in the path (cannot pass through argv, so through the job itself)', async () => {

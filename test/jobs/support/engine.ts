@@ -3,11 +3,12 @@
 
 import { createContext } from '../../../jobs/engine/context.js';
 import { planJob } from '../../../jobs/engine/plan.js';
-import type { JobContext } from '../../../jobs/engine/types.js';
+import type { Job, JobContext } from '../../../jobs/engine/types.js';
 import type { StoreInput } from '../../../jobs/store/input.js';
 import { storeJob } from '../../../jobs/store/job.js';
 import { recordApproval, savePlan } from '../../../lib/approvals/store.js';
 import { loadConfig } from '../../../lib/config.js';
+import type { JsonObject } from '../../../lib/plan/types.js';
 
 export function contextFor(env: Record<string, string>, actor = 'U0APPROVER'): JobContext {
   const loaded = loadConfig(env);
@@ -29,13 +30,22 @@ export function storeInput(over: Partial<StoreInput> = {}): StoreInput {
   };
 }
 
-export async function storedPlan(
+export function storedPlan(
   env: Record<string, string>,
   input: StoreInput,
   opts: { approve?: boolean; ttlMs?: number } = {},
 ): Promise<{ planId: string; ctx: JobContext }> {
+  return storedJobPlan(storeJob, env, input, opts);
+}
+
+export async function storedJobPlan<I extends JsonObject>(
+  job: Job<I>,
+  env: Record<string, string>,
+  input: I,
+  opts: { approve?: boolean; ttlMs?: number } = {},
+): Promise<{ planId: string; ctx: JobContext }> {
   const ctx = contextFor(env);
-  const { plan, planId } = await planJob(storeJob, input, ctx);
+  const { plan, planId } = await planJob(job, input, ctx);
   if (plan.refusals.length > 0) throw new Error(`plan refused: ${JSON.stringify(plan.refusals)}`);
   await savePlan(ctx.paths.stateDir, plan, { requestedBy: 'U0REQUESTER', ttlMs: opts.ttlMs ?? 60_000 });
   if (opts.approve !== false) {

@@ -59,6 +59,7 @@ export function miniWorkspace(
   const state = path.join(dir, 'state');
   mkdirSync(base, { recursive: true });
   mkdirSync(state, { recursive: true });
+  mkdirSync(outbox, { recursive: true });
   mkdirSync(path.join(ws, 'logs', 'agent_tasks', 'coordination', 'locks'), { recursive: true });
   writeFile(
     path.join(ws, 'planning', 'channels', 'CH02.csv'),
