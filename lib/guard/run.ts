@@ -1,7 +1,7 @@
 import { type ChildProcess, spawn } from 'node:child_process';
 import { performance } from 'node:perf_hooks';
 import { procIdentity } from '../locks/proc-start.js';
-import { describeHolder, type HeldLease, type LeaseView, leaseDir } from '../share/probe-lease.js';
+import { describeHolder, type HeldLease, type LeaseView, leaseDir, peekProbeLease } from '../share/probe-lease.js';
 import { compiledEntry } from './entry.js';
 import { guardChildEnv } from './env.js';
 import { type GuardLease, type ShareTurn, takeShareTurn } from './lease.js';
@@ -76,13 +76,24 @@ export async function runGuarded<T = unknown>(op: GuardOp, opts: GuardOptions): 
   const started = performance.now();
   const ms = () => Math.round(performance.now() - started);
   const deadline = Date.now() + Math.max(0, opts.timeoutMs);
+  const what = describeOp(op);
+  // While an earlier child is stuck on the root, answer before even starting one.
+  const stuck = opts.lease ? await peekProbeLease(opts.lease.stateDir, opts.lease.root) : null;
+  if (stuck?.status === 'stuck') {
+    return {
+      ok: false,
+      reason: 'stuck',
+      message: `guard op ${what} not started: a ${describeHolder(stuck)}`,
+      ms: ms(),
+      holder: stuck,
+    };
+  }
   let child: ChildProcess;
   try {
     child = (opts.env === undefined ? takeWarm() : undefined) ?? spawnGuardChild(opts.env ?? process.env);
   } catch (err) {
     return { ok: false, reason: 'error', message: `guard child could not start: ${(err as Error).message}`, ms: ms() };
   }
-  const what = describeOp(op);
   let lease: HeldLease | undefined;
   let endTurn = () => {};
   if (opts.lease) {

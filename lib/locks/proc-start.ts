@@ -1,7 +1,7 @@
 // Who is behind a pid: its start time (so a reused pid is not taken for the process that wrote a lease) and,
 // on Linux, its scheduler state ('D' = blocked in the kernel, e.g. on a hung mount).
 import { execFile } from 'node:child_process';
-import { readFile } from 'node:fs/promises';
+import { readdir, readFile } from 'node:fs/promises';
 import { pidAlive } from './pid.js';
 
 export interface ProcIdentity {
@@ -46,20 +46,40 @@ function psLstart(pid: number): Promise<string> {
   });
 }
 
+async function taskStates(pid: number): Promise<string[]> {
+  const tids = await readdir(`/proc/${pid}/task`).catch(() => [] as string[]);
+  const states = await Promise.all(
+    tids.map(
+      async (tid) => parseProcStat(await readFile(`/proc/${pid}/task/${tid}/stat`, 'utf8').catch(() => ''))?.state,
+    ),
+  );
+  return states.filter((s): s is string => s !== undefined);
+}
+
 /**
- * The identity of a running process, or null when there is none (or it is a zombie: whatever it was doing is
- * over). Linux reads /proc (microseconds); macOS asks `ps` (a process, so callers do it off the hot path).
- * Elsewhere only liveness is known (start time '?': a reused pid is not detected there).
+ * The identity of a running process, or null when there is none. Linux reads /proc (microseconds); macOS asks `ps`
+ * (a process, so callers do it off the hot path). Elsewhere only liveness is known (start time '?': a reused pid
+ * is not detected there).
+ *
+ * A Node process blocked on a hung mount is blocked in a thread-pool thread, not its main thread: killed, its
+ * main thread turns zombie while that thread stays in D. Such a process still counts as alive, with state 'D'.
+ * With `threads`, the state is 'D' whenever any thread is (else the main thread's).
  */
 export async function procIdentity(
   pid: number,
-  platform: NodeJS.Platform = process.platform,
+  opts: { threads?: boolean; platform?: NodeJS.Platform } = {},
 ): Promise<ProcIdentity | null> {
+  const platform = opts.platform ?? process.platform;
   if (!Number.isInteger(pid) || pid <= 0) return null;
   if (platform === 'linux') {
-    const text = await readFile(`/proc/${pid}/stat`, 'utf8').catch(() => '');
-    const id = parseProcStat(text);
-    return id && id.state !== 'Z' && id.state !== 'X' ? id : null;
+    const id = parseProcStat(await readFile(`/proc/${pid}/stat`, 'utf8').catch(() => ''));
+    if (!id) return null;
+    const dead = id.state === 'Z' || id.state === 'X';
+    if (!dead && !opts.threads) return id;
+    const states = await taskStates(pid);
+    if (states.includes('D')) return { startTime: id.startTime, state: 'D' };
+    if (dead) return states.some((s) => s !== 'Z' && s !== 'X') ? id : null;
+    return id;
   }
   if (platform === 'darwin') return parsePsLstart(await psLstart(pid));
   return pidAlive(pid) ? { startTime: '?' } : null;

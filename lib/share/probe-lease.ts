@@ -6,7 +6,7 @@
 //
 // Publishing: a complete temp file is link(2)ed to the lease name (exclusive, never seen half-written).
 // Taking over a dead holder's lease, marking a lease stuck and releasing one happen under a short file lock,
-// so a release can never remove a lease another process just took over.
+// so a release can never remove a lease another process just took over. Finding a live holder needs no lock.
 import { createHash, randomBytes } from 'node:crypto';
 import { link, mkdir, readdir, readFile, rename, rm, writeFile } from 'node:fs/promises';
 import path from 'node:path';
@@ -87,7 +87,7 @@ async function readLease(file: string): Promise<ProbeLease | null | 'missing'> {
 
 /** null = the lease is free: its child is gone (or another process now has that pid). */
 async function judge(lease: ProbeLease, now: number): Promise<LeaseView | null> {
-  const child = await procIdentity(lease.pid);
+  const child = await procIdentity(lease.pid, { threads: true });
   if (!child || child.startTime !== lease.startTime) return null;
   const owner = await procIdentity(lease.ownerPid);
   const ownerGone = !owner || owner.startTime !== lease.ownerStartTime;
@@ -166,6 +166,10 @@ export async function acquireProbeLease(
     token: randomBytes(8).toString('hex'),
   };
   if (await publish(file, lease)) return { ok: true, held: held(file, lease) };
+  // A live holder is answered from a plain read; only a lease that looks free is taken under the lock.
+  const seen = await readLease(file);
+  const holder = seen === 'missing' || seen === null ? null : await judge(seen, Date.now());
+  if (holder) return { ok: false, holder };
   return withFileLock(
     `${file}.lock`,
     async (): Promise<AcquireResult> => {
@@ -185,6 +189,12 @@ export async function acquireProbeLease(
     },
     MUTEX,
   );
+}
+
+/** The live holder of `root`'s lease, or null when it is free. One read (plus /proc) and no lock. */
+export async function peekProbeLease(stateDir: string, root: string): Promise<LeaseView | null> {
+  const seen = await readLease(leasePath(stateDir, root)).catch(() => null);
+  return seen === 'missing' || seen === null ? null : judge(seen, Date.now());
 }
 
 /** Every lease whose child is still alive (in flight or stuck), oldest first. Reads only. */
