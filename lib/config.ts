@@ -104,18 +104,16 @@ export const configSchema = z.object({
   YTM_SHARED_STORAGE_MOUNT_REQUIRED: bool(true),
   YTM_SHARED_STORAGE_FALLBACK_ROOT: optPath,
   YTM_VAULT_WORKSPACES_ROOT: optPath,
-  YTM_ASSET_VAULT_ROOT: optPath,
   YTM_CAPCUT_DRAFT_ROOT: optPath,
   CAPCUT_DRAFT_ROOT: optPath,
   YTM_STATE_DIR: optPath,
-  LLM_AGENT_NAME: optString,
   LLM_AGENT_QUEUE_DIR: optPath,
-  // rsync and mirror tuning (§2.2)
+  // rsync (§2.2), read by lib/rsync-options.ts. A timeout of 0 or less turns --timeout off, as in the predecessor.
   YTM_RSYNC_BIN: optString,
   YTM_RSYNC_WHOLE_FILE: bool(true),
   YTM_RSYNC_TIMEOUT_SEC: num(60, { int: true }),
   YTM_RSYNC_BWLIMIT_KBPS: num(0, { int: true, min: 0 }),
-  YTM_MIRROR_NICE: num(10, { int: true, min: 0, max: 19 }),
+  // The doctor's MIRROR_STALE line. The mirror job itself (and its YTM_MIRROR_NICE) is not part of ytm-ops yet.
   YTM_MIRROR_STALE_MIN: num(30, { min: 1 }),
   // Safety
   YTM_EMERGENCY_OVERRIDE: bool(false),

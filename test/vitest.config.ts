@@ -1,4 +1,5 @@
 import { defineConfig } from 'vitest/config';
+import { NoSkipsInCi } from './reporters/no-skips-in-ci.js';
 
 export default defineConfig({
   test: {
@@ -7,5 +8,6 @@ export default defineConfig({
     pool: 'forks',
     testTimeout: 30_000,
     hookTimeout: 30_000,
+    reporters: ['default', new NoSkipsInCi()],
   },
 });

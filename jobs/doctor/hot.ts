@@ -42,14 +42,15 @@ export async function checkHot(
   const localRoots = [paths.workspaceRoot, paths.capcutDraftRoot, paths.capcutFallbackRoot, homedir()];
   const onShare = (p: string) => paths.sharedRoot !== null && isInside(paths.sharedRoot, p);
   const hot = episodes.filter((e) => !e.posted && !e.frozen).sort((a, b) => (a.id < b.id ? -1 : 1));
-  const results = new Map<string, { kind: keyof typeof tallies; detail: string }[]>();
+  // What is wrong with each episode, by code; a reference is e.g. "CH01-003_v1/capcut_draft -> /share/…".
+  const results = new Map<string, { kind: keyof typeof tallies; ref: string }[]>();
 
   await mapLimit(hot, 16, async (ep) => {
-    const out: { kind: keyof typeof tallies; detail: string }[] = [];
+    const out: { kind: keyof typeof tallies; ref: string }[] = [];
     results.set(ep.id, out);
     const runIds = runsByEpisode.get(ep.id) ?? [];
     if (runIds.length === 0) {
-      out.push({ kind: 'VIDEO_RUN_MISSING', detail: ep.id });
+      out.push({ kind: 'VIDEO_RUN_MISSING', ref: '' });
       return;
     }
     const candidates: RunCandidate[] = await Promise.all(
@@ -71,10 +72,9 @@ export async function checkHot(
     if (!run) return;
     const runDir = path.join(runsRoot, run.runId);
     const link = links.get(path.join(runDir, DRAFT_LINK));
-    if (link?.intoShare)
-      out.push({ kind: 'HOT_POINTS_TO_SHARE', detail: `${ep.id}: ${run.runId}/${DRAFT_LINK} -> ${link.target}` });
+    if (link?.intoShare) out.push({ kind: 'HOT_POINTS_TO_SHARE', ref: `${run.runId}/${DRAFT_LINK} -> ${link.target}` });
     else if (link?.verdict === 'broken')
-      out.push({ kind: 'HOT_RUN_SYMLINK_BROKEN', detail: `${ep.id}: ${run.runId}/${DRAFT_LINK} -> ${link.target}` });
+      out.push({ kind: 'HOT_RUN_SYMLINK_BROKEN', ref: `${run.runId}/${DRAFT_LINK} -> ${link.target}` });
     if (!run.hasDraftInfo) return;
     let text: string;
     try {
@@ -91,7 +91,7 @@ export async function checkHot(
     const where = draftLocation(info.info, roots);
     if (!where.path) return;
     if (onShare(where.path)) {
-      out.push({ kind: 'HOT_POINTS_TO_SHARE', detail: `${ep.id}: draft ${where.path}` });
+      out.push({ kind: 'HOT_POINTS_TO_SHARE', ref: `draft ${where.path}` });
       return;
     }
     // A path outside every local root was written on another host: "unresolved", not "missing" (facts §3.4).
@@ -100,16 +100,24 @@ export async function checkHot(
       (s) => s.isDirectory(),
       () => false,
     );
-    if (!exists)
-      out.push({ kind: 'HOT_DRAFT_MISSING', detail: `${ep.id}: ${run.runId} draft not on this Mac: ${where.path}` });
+    if (!exists) out.push({ kind: 'HOT_DRAFT_MISSING', ref: `${run.runId} draft not on this Mac: ${where.path}` });
   });
 
-  for (const ep of hot) for (const r of results.get(ep.id) ?? []) tallies[r.kind].add(r.detail);
+  // Every HOT_* code counts episodes (as the predecessor's doctor did): an episode whose link and draft_path
+  // both point into the share counts once, with both references in its example.
+  for (const ep of hot) {
+    const found = results.get(ep.id) ?? [];
+    for (const kind of new Set(found.map((r) => r.kind))) {
+      const refs = found.filter((r) => r.kind === kind && r.ref !== '').map((r) => r.ref);
+      tallies[kind].add(refs.length > 0 ? `${ep.id}: ${refs.join('; ')}` : ep.id);
+    }
+  }
   const findings: Finding[] = [];
   const messages: Record<keyof typeof tallies, (n: number) => string> = {
     HOT_RUN_SYMLINK_BROKEN: (n) => `${n} Hot run(s) whose capcut_draft link is broken (relink to the draft on the Mac)`,
     HOT_DRAFT_MISSING: (n) => `${n} Hot draft(s) not found on this Mac`,
-    HOT_POINTS_TO_SHARE: (n) => `${n} Hot draft reference(s) point into the share; Hot assets must be local`,
+    HOT_POINTS_TO_SHARE: (n) =>
+      `${n} Hot episode(s) whose CapCut draft points into the share; Hot assets must be local`,
     VIDEO_RUN_MISSING: (n) => `${n} Hot episode(s) have no video run yet`,
   };
   for (const kind of Object.keys(tallies) as (keyof typeof tallies)[]) {

@@ -6,6 +6,7 @@ import path from 'node:path';
 import { copyFileVerified } from '../../lib/fs/copy-verified.js';
 import { errCode } from '../../lib/fs/errors.js';
 import type { JsonValue } from '../../lib/plan/types.js';
+import { rsyncSettings } from '../../lib/rsync-options.js';
 import { forgetHash } from '../engine/hash-cache.js';
 import { formatBytes } from '../engine/output.js';
 import type { ActionOutcome, JobContext } from '../engine/types.js';
@@ -62,8 +63,7 @@ async function copyWithFallback(
       message: `${a.srcRel}: ${errCode(err)} from the destination, retrying once with rsync`,
     });
     const r = await rsyncVerified(a.src, a.dest, {
-      rsyncBin: ctx.config.YTM_RSYNC_BIN ?? 'rsync',
-      timeoutSec: ctx.config.YTM_RSYNC_TIMEOUT_SEC,
+      rsync: rsyncSettings(ctx.config),
       expected: { sha256: a.sha256, size: a.size },
       overwrite,
       signal: ctx.signal,

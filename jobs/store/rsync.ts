@@ -8,12 +8,12 @@ import { fsyncDir, tempPathFor } from '../../lib/fs/atomic.js';
 import { placeNoClobber } from '../../lib/fs/copy-verified.js';
 import { codedError } from '../../lib/fs/errors.js';
 import { sha256File } from '../../lib/fs/hash.js';
+import { type RsyncSettings, rsyncOptions } from '../../lib/rsync-options.js';
 
 export const RSYNC_RETRY_CODES = new Set(['EIO', 'EINVAL']);
 
 export interface RsyncCopyOptions {
-  rsyncBin: string;
-  timeoutSec: number;
+  rsync: RsyncSettings;
   expected: { sha256: string; size: number };
   overwrite: boolean;
   signal?: AbortSignal;
@@ -27,15 +27,11 @@ export async function rsyncVerified(
   const tmp = tempPathFor(dest);
   try {
     // Absolute paths start with '/', so rsync never reads them as host:path or as options.
-    const r = await execa(
-      opts.rsyncBin,
-      ['--whole-file', `--timeout=${Math.max(1, opts.timeoutSec)}`, path.resolve(src), tmp],
-      {
-        reject: false,
-        stdin: 'ignore',
-        ...(opts.signal ? { cancelSignal: opts.signal } : {}),
-      },
-    );
+    const r = await execa(opts.rsync.bin, [...rsyncOptions(opts.rsync), path.resolve(src), tmp], {
+      reject: false,
+      stdin: 'ignore',
+      ...(opts.signal ? { cancelSignal: opts.signal } : {}),
+    });
     if (r.failed) {
       const why = r.isCanceled ? 'cancelled' : `exit ${r.exitCode ?? '?'}: ${String(r.stderr).trim().slice(0, 300)}`;
       throw codedError('ERSYNC', `rsync fallback failed (${why})`, dest);

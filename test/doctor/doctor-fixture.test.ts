@@ -1,9 +1,10 @@
+import { existsSync } from 'node:fs';
 import { mkdtemp, readFile, rm } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import type { DoctorReport } from '../../jobs/doctor/report.js';
-import { FINDING_SEVERITY } from '../../jobs/doctor/report.js';
+import { DOCUMENTED_SEVERITY } from '../fixtures/expected.js';
 import { generateWorkspace } from '../fixtures/workspace.js';
 import { countsByCode, nonZero, runCli } from '../helpers/cli.js';
 
@@ -53,6 +54,33 @@ describe('ytm doctor on a generated workspace', () => {
     expect(report.share.state).toBe('up');
   });
 
+  it('counts Hot episodes, not references: a link and a draft_path of one episode are one, both in its example', async () => {
+    const ws = await workspace({ faults: { hotPointsToShare: true }, shareState: 'up' });
+    const { run, report } = await doctorJson(ws.env);
+    const refs = ws.details.hotViolations.filter((v) => v.code === 'HOT_POINTS_TO_SHARE');
+    const episodes = [...new Set(refs.map((v) => v.episode))];
+    const twice = episodes.filter((e) => refs.filter((v) => v.episode === e).length === 2);
+    expect([refs.length, episodes.length, twice.length]).toEqual([3, 2, 1]);
+    expect(countsByCode(report)).toEqual({ HOT_POINTS_TO_SHARE: 2 });
+    const f = report.findings.find((x) => x.code === 'HOT_POINTS_TO_SHARE');
+    expect(f?.examples).toHaveLength(2);
+    const example = f?.examples.find((x) => x.startsWith(`${twice[0]}: `)) ?? '';
+    expect(example).toMatch(/\/capcut_draft -> .+; draft \//);
+    expect(run.exitCode).toBe(2);
+  });
+
+  it('reports an absent vault root as VAULT_MISSING, a warning (exit 1), naming the vault', async () => {
+    const ws = await workspace({ faults: { vaultMissing: true }, shareState: 'up' });
+    expect(existsSync(ws.paths.vault)).toBe(false);
+    const { run, report } = await doctorJson(ws.env);
+    expect(report.share.state).toBe('up');
+    expect(report.findings.map((f) => [f.code, f.severity, f.count, f.examples])).toEqual([
+      ['VAULT_MISSING', 'warn', 1, [ws.paths.vault]],
+    ]);
+    expect(report.status).toBe('warn');
+    expect(run.exitCode).toBe(1);
+  });
+
   it('reports nothing on a clean workspace and exits 0', async () => {
     const ws = await workspace({ faults: false, shareState: 'up' });
     const { run, report } = await doctorJson(ws.env);
@@ -88,7 +116,7 @@ describe('ytm doctor on a generated workspace', () => {
     expect(report.schema).toBe('ytm.ops.doctor.v1');
     expect(typeof report.disk.freeBytes).toBe('number');
     for (const f of report.findings) {
-      expect(f.severity).toBe(FINDING_SEVERITY[f.code]);
+      expect(f.severity, f.code).toBe(DOCUMENTED_SEVERITY[f.code]);
       expect(f.message.length).toBeGreaterThan(10);
       expect(f.examples.length).toBeLessThanOrEqual(5);
       expect(f.examples.length).toBeGreaterThan(0);

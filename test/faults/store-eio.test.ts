@@ -7,6 +7,7 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { execa } from 'execa';
 import { describe, expect, it } from 'vitest';
+import { fakeRsync } from '../jobs/support/fake-rsync.js';
 import { filesUnder, isTemp } from '../jobs/support/files.js';
 import { json, ytm } from '../jobs/support/run.js';
 import { miniWorkspace, NS, sha256Of } from '../jobs/support/workspace.js';
@@ -63,6 +64,30 @@ describe.skipIf(unavailable !== null)('EIO from the share', () => {
         const dest = path.join(w.base, 'audio_final/CH02/043/CH02-043.wav');
         expect(sha256Of(dest)).toBe(sha256Of(path.join(w.ws, WAV)));
         expect(filesUnder(w.base).filter(isTemp)).toEqual([]);
+      } finally {
+        rmSync(w.dir, { recursive: true, force: true });
+      }
+    });
+  });
+
+  it('the rsync retry gets the configured options: no --timeout at 0, --bwlimit, --whole-file off', async () => {
+    await withEioShare(async (share, flag) => {
+      const w = miniWorkspace({ shareRoot: share, mountRequired: true, prefix: 'ytm-eio-ws-' });
+      try {
+        writeFileSync(flag, '');
+        const rsync = fakeRsync(w.dir);
+        const r = await ytm(['store', WAV, '--run', '--json'], {
+          ...w.env,
+          YTM_RSYNC_BIN: rsync.bin,
+          YTM_RSYNC_TIMEOUT_SEC: '0',
+          YTM_RSYNC_WHOLE_FILE: '0',
+          YTM_RSYNC_BWLIMIT_KBPS: '20000',
+        });
+        expect(r.exitCode, r.stderr).toBe(0);
+        const out = json<{ applied: { outcomes: { status: string; message: string }[] } }>(r);
+        expect(out.applied.outcomes[0]).toMatchObject({ status: 'done', message: 'copied with rsync and verified' });
+        expect(rsync.calls().map((argv) => argv.slice(0, -2))).toEqual([['--bwlimit=20000']]);
+        expect(sha256Of(path.join(w.base, 'audio_final/CH02/043/CH02-043.wav'))).toBe(sha256Of(path.join(w.ws, WAV)));
       } finally {
         rmSync(w.dir, { recursive: true, force: true });
       }

@@ -91,9 +91,7 @@ describe('parser fuzz', () => {
         }
       }
       const text = parts.join(rnd() < 0.9 ? ' ' : '');
-      const words = tokenize(text);
-      expect(Array.isArray(words)).toBe(true);
-      const r = parseCommandLine(words);
+      const r = parseCommandLine(tokenize(text));
       if (r.ok) {
         ok++;
         expect(typeof r.command.spec.name).toBe('string');
@@ -106,7 +104,6 @@ describe('parser fuzz', () => {
         expect(r.error.length).toBeGreaterThan(0);
       }
     }
-    expect(ok + errors).toBe(10_000);
     // Both outcomes occur (the generator is not degenerate).
     expect(ok).toBeGreaterThan(100);
     expect(errors).toBeGreaterThan(100);

@@ -1,4 +1,4 @@
-import { readFileSync } from 'node:fs';
+import { readdirSync, readFileSync } from 'node:fs';
 import { mkdtemp, writeFile } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
@@ -93,5 +93,24 @@ describe('config', () => {
       (name) => name !== 'CAPCUT_DRAFT_ROOT' && !new RegExp(`^#?\\s*${name}=`, 'm').test(example),
     );
     expect(missing).toEqual([]);
+  });
+
+  it('accepts no variable that nothing reads (every schema name is used outside lib/config.ts)', () => {
+    const root = new URL('../../', import.meta.url);
+    const sources = ['lib', 'jobs', 'bot']
+      .flatMap((dir) =>
+        readdirSync(new URL(dir, root), { recursive: true, encoding: 'utf8' }).map((f) => path.join(dir, f)),
+      )
+      .filter((f) => f.endsWith('.ts') && f !== path.join('lib', 'config.ts'))
+      .map((f) => readFileSync(new URL(f, root), 'utf8'))
+      .join('\n');
+    const unread = Object.keys(configSchema.shape).filter((name) => !new RegExp(`\\b${name}\\b`).test(sources));
+    expect(unread).toEqual([]);
+  });
+
+  it('lists in .env.example only variables that something reads', () => {
+    const example = readFileSync(new URL('../../.env.example', import.meta.url), 'utf8');
+    const listed = [...example.matchAll(/^#?\s*([A-Z][A-Z0-9_]+)=/gm)].map((m) => m[1] as string);
+    expect(listed.filter((name) => !(name in configSchema.shape))).toEqual([]);
   });
 });

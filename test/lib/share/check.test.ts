@@ -152,7 +152,6 @@ describe('checkShare: the six states', () => {
         timeoutMs: OK_TIMEOUT,
       });
       expect(r).toMatchObject({ state: 'up', isMountpoint: true, fsType: 'tmpfs', vaultRootExists: true });
-      expect(r.ms).toBeGreaterThan(0);
     } finally {
       await m.close();
     }
@@ -183,8 +182,6 @@ describe('checkShare: the six states', () => {
           root,
           base: path.join(root, 'uploads', NS),
         });
-        expect(hung.ms).toBeGreaterThanOrEqual(timeoutMs - 10);
-        expect(hung.ms).toBeLessThan(timeoutMs + 2000);
 
         // More stuck probes than libuv has pool threads: if any ran in this process, the stat below would freeze.
         const many = await Promise.all(
