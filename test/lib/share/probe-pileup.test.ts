@@ -2,13 +2,14 @@
 // state D that no signal ends; 30 probe rounds from separate processes (3 doctor runs + 27 library probes) must
 // leave at most one, and the doctor and `ytm status` must say so with its pid and since-time.
 import { randomUUID } from 'node:crypto';
-import { mkdir, mkdtemp, readdir, readFile, rm } from 'node:fs/promises';
+import { mkdir, mkdtemp, rm } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { execa } from 'execa';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import type { DoctorReport } from '../../../jobs/doctor/report.js';
 import { compiledEntry } from '../../../lib/guard/entry.js';
+import { leftovers } from '../../faults/leftovers.js';
 import { closeAllStallingMounts, mountStallingFs, stallFsUnavailableReason } from '../../faults/stall-mount.js';
 import { runCli } from '../../helpers/cli.js';
 import { assertBuilt } from './dist-check.js';
@@ -28,34 +29,6 @@ afterAll(async () => {
   await closeAllStallingMounts();
   await rm(tmp, { recursive: true, force: true });
 });
-
-/**
- * Processes left by this test (found by the marker variable in a thread's environment) that still have a live
- * thread, with state 'D' when one is blocked. Read per thread: a killed child blocked on the mount has a zombie main
- * thread (no environment left to read) and a thread-pool thread in D.
- */
-async function leftovers(marker: string): Promise<{ pid: number; state: string }[]> {
-  const out: { pid: number; state: string }[] = [];
-  for (const pid of (await readdir('/proc')).filter((n) => /^\d+$/.test(n))) {
-    const states: string[] = [];
-    let ours = false;
-    for (const tid of await readdir(`/proc/${pid}/task`).catch(() => [] as string[])) {
-      try {
-        const [environ, stat] = await Promise.all([
-          readFile(`/proc/${pid}/task/${tid}/environ`, 'utf8'),
-          readFile(`/proc/${pid}/task/${tid}/stat`, 'utf8'),
-        ]);
-        if (environ.split('\0').includes(marker)) ours = true;
-        states.push(stat.slice(stat.lastIndexOf(')') + 2, stat.lastIndexOf(')') + 3));
-      } catch {
-        // gone meanwhile
-      }
-    }
-    const live = states.filter((s) => s !== 'Z' && s !== 'X');
-    if (ours && live.length > 0) out.push({ pid: Number(pid), state: live.includes('D') ? 'D' : (live[0] as string) });
-  }
-  return out;
-}
 
 interface Status {
   share: { state: string; reason: string };
