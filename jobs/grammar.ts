@@ -214,10 +214,10 @@ export const COMMANDS: CommandSpec[] = [
   simpleMutating('fallback', 'keep Hot work usable while the share is down'),
   {
     name: 'status',
-    summary: 'bot, share and job status at a glance',
+    summary: 'share state, probe children stuck on the share, plans waiting or running',
     usage: ['ytm status [--json]'],
     mutates: false,
-    available: false,
+    available: true,
     options: {},
     positionals: { min: 0, max: 0, names: [] },
     schema: noArgs,

@@ -15,6 +15,7 @@ export async function outboxRecoveryTick(deps: BotDeps, client: WebClient): Prom
     root: deps.config.YTM_SHARED_STORAGE_ROOT,
     namespace: paths.namespace,
     mountRequired: deps.config.YTM_SHARED_STORAGE_MOUNT_REQUIRED,
+    stateDir: deps.stateDir,
   });
   const last = await loadLastShareState(deps.stateDir);
   const recovered = last !== undefined && last.state !== 'up' && probe.state === 'up';

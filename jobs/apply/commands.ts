@@ -4,6 +4,7 @@ import { auditCommand } from '../audit/index.js';
 import type { ParsedCommand } from '../grammar.js';
 import { outboxCommand } from '../outbox/index.js';
 import { plansCommand } from '../plans/index.js';
+import { statusCommand } from '../status/index.js';
 import { storeCommand } from '../store/index.js';
 
 export { applyCommand } from './command.js';
@@ -13,4 +14,5 @@ export const JOB_COMMANDS: Readonly<Record<string, (cmd: ParsedCommand) => Promi
   outbox: outboxCommand,
   plans: plansCommand,
   audit: auditCommand,
+  status: statusCommand,
 };

@@ -4,10 +4,12 @@ import path from 'node:path';
 import type { Config } from '../../lib/config.js';
 import { writeJsonAtomic } from '../../lib/fs/atomic.js';
 import { isInside } from '../../lib/fs/contain.js';
+import { leaseFor } from '../../lib/guard/lease.js';
 import type { ExistsState } from '../../lib/guard/ops.js';
-import { prewarmGuards, releaseWarmGuards, runGuarded } from '../../lib/guard/run.js';
+import { abandonGuards, prewarmGuards, releaseWarmGuards, runGuarded, runningGuardOps } from '../../lib/guard/run.js';
 import { effectivePlanningRoot, type Paths, reportDir, resolvePaths } from '../../lib/paths.js';
 import { checkShare } from '../../lib/share/check.js';
+import { listProbeLeases } from '../../lib/share/probe-lease.js';
 import type { ShareProbe } from '../../lib/share/state.js';
 import { stampOf } from '../engine/stamp.js';
 import { checkDisk } from './disk.js';
@@ -80,6 +82,7 @@ export async function runDoctor(config: Config, opts: DoctorOptions = {}): Promi
       root: paths.sharedRoot,
       namespace: paths.namespace,
       mountRequired: config.YTM_SHARED_STORAGE_MOUNT_REQUIRED,
+      stateDir: paths.stateDir,
       timeoutMs,
     });
     // Children for the steps after the probe start while it runs (see prewarmGuards).
@@ -104,7 +107,7 @@ export async function runDoctor(config: Config, opts: DoctorOptions = {}): Promi
       stage('vault', async () => {
         const p = await probe;
         if (p.state !== 'up' || !paths.vaultRoot) return;
-        const v = await checkVault(paths.vaultRoot, timeoutMs);
+        const v = await checkVault(paths.vaultRoot, timeoutMs, leaseFor(paths, paths.vaultRoot));
         acc.findings.push(...v.findings);
         if (v.incomplete) acc.incomplete.push(v.incomplete);
       }),
@@ -129,10 +132,17 @@ export async function runDoctor(config: Config, opts: DoctorOptions = {}): Promi
   releaseWarmGuards();
   if (timedOut) {
     abort.abort();
+    const cut = runningGuardOps();
     acc.incomplete.push(
-      `time budget of ${config.YTM_DOCTOR_BUDGET_SEC}s ran out during: ${[...pending].join(', ') || 'share probe'}`,
+      `time budget of ${config.YTM_DOCTOR_BUDGET_SEC}s ran out during: ${[...pending].join(', ') || 'share probe'}` +
+        (cut.length > 0 ? `; cut short: ${cut.join('; ')}` : ''),
     );
+    // Children still on the share are given up (their leases marked stuck), so the count below includes them.
+    await abandonGuards();
   }
+  const stuckProbes = (await listProbeLeases(paths.stateDir).catch(() => []))
+    .filter((l) => l.status === 'stuck')
+    .map((l) => ({ root: l.root, op: l.op, pid: l.pid, since: l.since, procState: l.procState ?? null }));
   const findings = [...acc.findings];
   if (acc.incomplete.length > 0) {
     findings.push(finding('CHECK_INCOMPLETE', acc.incomplete.length, 'some checks could not finish', acc.incomplete));
@@ -151,6 +161,7 @@ export async function runDoctor(config: Config, opts: DoctorOptions = {}): Promi
       root: paths.sharedRoot,
       reason: share.state === 'up' ? null : share.reason,
       fsType: share.fsType ?? null,
+      stuckProbes,
     },
     disk: acc.disk ?? {
       path: paths.workspaceRoot,
@@ -180,7 +191,11 @@ async function linksAndHot(
     paths.workspaceRoot,
     paths.sharedRoot,
     probe.then((p) => p.state),
-    { shareTimeoutMs: timeoutMs * 2, signal },
+    {
+      shareTimeoutMs: timeoutMs * 2,
+      signal,
+      ...(paths.sharedRoot ? { lease: leaseFor(paths, paths.sharedRoot) } : {}),
+    },
   );
   linkScan.catch(() => {}); // awaited below; this only keeps an early failure from counting as unhandled
   const share = await probe;
@@ -188,9 +203,10 @@ async function linksAndHot(
   const configured = paths.planningConfigured;
   // A configured root on a share that is down is not touched at all; anything else is checked in a guarded child.
   if (configured && !(paths.sharedRoot && isInside(paths.sharedRoot, configured) && share.state !== 'up')) {
+    const lease = leaseFor(paths, configured);
     const r = await runGuarded<ExistsState[]>(
       { op: 'exists', paths: [path.join(configured, 'channels')] },
-      { timeoutMs },
+      { timeoutMs, ...(lease ? { lease } : {}) },
     );
     configuredIsDir = r.ok ? r.value[0] === 'exists' : null;
   }
@@ -208,7 +224,7 @@ async function linksAndHot(
   }
   const [links, plan] = await Promise.all([
     linkScan,
-    loadPlanning(planning.root, paths.workspaceRoot, paths.sharedRoot, timeoutMs),
+    loadPlanning(planning.root, paths.workspaceRoot, leaseFor(paths, planning.root), timeoutMs),
   ]);
   acc.findings.push(...links.findings);
   if (links.incomplete) acc.incomplete.push(links.incomplete);

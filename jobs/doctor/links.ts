@@ -2,6 +2,7 @@ import type { Dirent } from 'node:fs';
 import { readlink, stat } from 'node:fs/promises';
 import path from 'node:path';
 import { backupLinkKind, classifyLinkTarget, inspectLink } from '../../lib/fs/links.js';
+import type { GuardLease } from '../../lib/guard/lease.js';
 import type { ExistsState } from '../../lib/guard/ops.js';
 import { runGuarded } from '../../lib/guard/run.js';
 import { walkSymlinks } from '../../lib/scan/walk.js';
@@ -40,7 +41,8 @@ export async function scanLinks(
   workspaceRoot: string,
   shareRoot: string | null,
   shareState: Promise<ShareState>,
-  opts: { shareTimeoutMs: number; signal?: AbortSignal },
+  /** `lease`: held by the child that checks link targets on the share (one child per share root at a time). */
+  opts: { shareTimeoutMs: number; signal?: AbortSignal; lease?: GuardLease },
 ): Promise<LinkScan> {
   const runsRoot = path.join(workspaceRoot, 'video', 'runs');
   const runsListing = new Map<string, Dirent[]>();
@@ -103,7 +105,7 @@ export async function scanLinks(
   if (shareTargets.length > 0) {
     const r = await runGuarded<ExistsState[]>(
       { op: 'exists', paths: shareTargets },
-      { timeoutMs: opts.shareTimeoutMs },
+      { timeoutMs: opts.shareTimeoutMs, ...(opts.lease ? { lease: opts.lease } : {}) },
     );
     if (r.ok) {
       r.value.forEach((state, i) => {

@@ -1,6 +1,6 @@
 import { readdir, readFile } from 'node:fs/promises';
 import path from 'node:path';
-import { isInside } from '../../lib/fs/contain.js';
+import type { GuardLease } from '../../lib/guard/lease.js';
 import type { ReadTextResult } from '../../lib/guard/ops.js';
 import { runGuarded } from '../../lib/guard/run.js';
 import { channelFromCsvPath, parsePlanningCsv } from '../../lib/planning/csv.js';
@@ -39,11 +39,11 @@ interface SourceFile {
 export async function loadPlanning(
   planningRoot: string,
   workspaceRoot: string,
-  shareRoot: string | null,
+  /** Set when the planning root is on the share: it is then read in guarded children holding this lease. */
+  lease: GuardLease | undefined,
   timeoutMs: number,
 ): Promise<PlanningLoad> {
-  const onShare = shareRoot !== null && isInside(shareRoot, planningRoot);
-  const source = onShare ? await readGuarded(planningRoot, timeoutMs) : await readLocal(planningRoot);
+  const source = lease ? await readGuarded(planningRoot, timeoutMs, lease) : await readLocal(planningRoot);
   const unreadable: string[] = [];
   const byId = new Map<string, Episode>();
   const csvs = source.files.filter((f) => f.name.startsWith('channels/'));
@@ -114,13 +114,17 @@ async function readLocal(root: string): Promise<{ files: SourceFile[]; incomplet
 async function readGuarded(
   root: string,
   timeoutMs: number,
+  lease: GuardLease,
 ): Promise<{ files: SourceFile[]; incomplete: string | null }> {
-  const listing = await runGuarded<string[]>({ op: 'list-dir', path: path.join(root, 'channels') }, { timeoutMs });
+  const listing = await runGuarded<string[]>(
+    { op: 'list-dir', path: path.join(root, 'channels') },
+    { timeoutMs, lease },
+  );
   if (!listing.ok) return { files: [], incomplete: `planning on the share could not be listed: ${listing.message}` };
   const wanted = [...listing.value.filter(isChannelCsv).map((n) => `channels/${n}`), 'hotset_freeze.json'];
   const read = await runGuarded<ReadTextResult[]>(
     { op: 'read-text', paths: wanted.map((n) => path.join(root, n)) },
-    { timeoutMs },
+    { timeoutMs, lease },
   );
   if (!read.ok) return { files: [], incomplete: `planning on the share could not be read: ${read.message}` };
   const files = read.value.map(

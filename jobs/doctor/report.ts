@@ -54,7 +54,14 @@ export interface DoctorReport {
   status: DoctorStatus;
   /** 0 ok, 1 warn, 2 crit, 3 could not check. */
   exitCode: 0 | 1 | 2 | 3;
-  share: { state: ShareState; root: string | null; reason: string | null; fsType: string | null };
+  share: {
+    state: ShareState;
+    root: string | null;
+    reason: string | null;
+    fsType: string | null;
+    /** Guard children stuck on a share root (at most one per root: see lib/share/probe-lease.ts). */
+    stuckProbes: StuckProbe[];
+  };
   disk: {
     path: string;
     freeBytes: number | null;
@@ -74,6 +81,16 @@ export interface DoctorReport {
   };
   findings: Finding[];
   reportPath: string | null;
+}
+
+export interface StuckProbe {
+  root: string;
+  op: string;
+  pid: number;
+  /** ISO time the child was handed its op. */
+  since: string;
+  /** Linux scheduler state ('D' while blocked on the mount), null where unknown. */
+  procState: string | null;
 }
 
 /** Job events on stdout when a machine caller passes --events (one JSON object per line). */

@@ -1,4 +1,4 @@
-import type { DoctorReport } from './report.js';
+import type { DoctorReport, StuckProbe } from './report.js';
 
 const GIB = 1024 ** 3;
 const LABEL = { ok: 'OK', warn: 'WARN', crit: 'CRITICAL', info: 'INFO' } as const;
@@ -10,6 +10,7 @@ export function doctorText(r: DoctorReport): string {
   const lines = [
     `ytm doctor: ${LABEL[r.status]} — ${crit} critical, ${warn} warning(s) on ${r.host} (${(r.durationMs / 1000).toFixed(1)} s)`,
     `  share     ${r.share.state}${r.share.root ? ` ${r.share.root}` : ''}${r.share.fsType ? ` (${r.share.fsType})` : ''}`,
+    ...stuckLines(r.share.stuckProbes),
     `  disk      ${r.disk.freeBytes === null ? 'unknown' : `${(r.disk.freeBytes / GIB).toFixed(1)} GiB free`} (warn ≤ ${(r.disk.warnBytes / GIB).toFixed(0)} GiB, stop ≤ ${(r.disk.stopBytes / GIB).toFixed(0)} GiB)`,
     `  planning  ${r.planning.effective}${r.planning.fallback ? ' (fallback)' : ''}`,
     `  episodes  ${r.counts.episodes} in ${r.counts.channels} channel(s): ${r.counts.hot} Hot, ${r.counts.frozen} frozen, ${r.counts.posted} posted`,
@@ -24,4 +25,16 @@ export function doctorText(r: DoctorReport): string {
   if (r.findings.length === 0) lines.push('', 'No problems found.');
   lines.push('', `report: ${r.reportPath ?? '(not written)'}`);
   return lines.join('\n');
+}
+
+/** "1 stuck probe child": one line per stuck guard child, so an outage's leftovers are visible. */
+export function stuckLines(stuck: readonly StuckProbe[]): string[] {
+  if (stuck.length === 0) return [];
+  return [
+    `  stuck     ${stuck.length} probe child${stuck.length === 1 ? '' : 'ren'} stuck on the share (no new ones are started)`,
+    ...stuck.map(
+      (s) =>
+        `            pid ${s.pid}${s.procState ? ` (state ${s.procState})` : ''} ${s.op} on ${s.root} since ${s.since}`,
+    ),
+  ];
 }

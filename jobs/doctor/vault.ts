@@ -1,4 +1,5 @@
 import path from 'node:path';
+import type { GuardLease } from '../../lib/guard/lease.js';
 import type { ExistsState, ScanAbsLinksResult } from '../../lib/guard/ops.js';
 import { runGuarded } from '../../lib/guard/run.js';
 import { VAULT_SENTINEL } from '../../lib/paths.js';
@@ -15,9 +16,11 @@ const SCAN_DIRS = ['', 'audio', 'thumbnails', 'video', 'video/input'];
 export async function checkVault(
   vaultRoot: string,
   timeoutMs: number,
+  lease: GuardLease | undefined,
 ): Promise<{ findings: Finding[]; incomplete: string | null }> {
   const sentinel = path.join(vaultRoot, VAULT_SENTINEL);
-  const exists = await runGuarded<ExistsState[]>({ op: 'exists', paths: [vaultRoot, sentinel] }, { timeoutMs });
+  const guard = { timeoutMs, ...(lease ? { lease } : {}) };
+  const exists = await runGuarded<ExistsState[]>({ op: 'exists', paths: [vaultRoot, sentinel] }, guard);
   if (!exists.ok) return { findings: [], incomplete: `vault not checked: ${exists.message}` };
   if (exists.value[0] !== 'exists') {
     return {
@@ -38,7 +41,7 @@ export async function checkVault(
   }
   const scan = await runGuarded<ScanAbsLinksResult>(
     { op: 'scan-abs-links', root: vaultRoot, dirs: SCAN_DIRS, depth: 2 },
-    { timeoutMs },
+    guard,
   );
   if (!scan.ok) return { findings, incomplete: `vault links not scanned: ${scan.message}` };
   const unique = new Map(scan.value.links.map((l) => [l.path, l]));

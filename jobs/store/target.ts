@@ -45,6 +45,7 @@ export async function probeShare(ctx: JobContext): Promise<ShareProbe> {
     root: ctx.paths.sharedRoot,
     namespace: ctx.paths.namespace,
     mountRequired: ctx.config.YTM_SHARED_STORAGE_MOUNT_REQUIRED,
+    stateDir: ctx.paths.stateDir,
     timeoutMs: ctx.config.YTM_SHARE_PROBE_TIMEOUT_MS,
   });
 }

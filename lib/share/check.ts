@@ -8,6 +8,8 @@ export interface CheckShareConfig {
   root: string | null;
   namespace: string;
   mountRequired: boolean;
+  /** `YTM_STATE_DIR`: holds the probe lease, so only one probe per root is ever in flight (probe-lease.ts). */
+  stateDir: string;
   vaultRoot?: string;
   /** Default 3000. */
   timeoutMs?: number;
@@ -17,7 +19,8 @@ export const DEFAULT_SHARE_PROBE_TIMEOUT_MS = 3000;
 
 /**
  * The share state, probed in a guarded child. Always resolves, with a result: a probe that does not answer in
- * `timeoutMs` is 'hung'; a probe that fails (crash, unreadable mount table) is 'degraded' ("treat as offline").
+ * `timeoutMs` is 'hung', and so is the share while an earlier probe of it is still stuck (no new child is then
+ * started); a probe that fails (crash, unreadable mount table) is 'degraded' ("treat as offline").
  */
 export async function checkShare(cfg: CheckShareConfig): Promise<ShareProbe> {
   const checkedAt = new Date().toISOString();
@@ -47,9 +50,20 @@ export async function checkShare(cfg: CheckShareConfig): Promise<ShareProbe> {
       mountRequired: cfg.mountRequired,
       ...(cfg.vaultRoot ? { vaultRoot: cfg.vaultRoot } : {}),
     },
-    { timeoutMs },
+    { timeoutMs, lease: { stateDir: cfg.stateDir, root } },
   );
   if (r.ok) return { ...r.value, ms: r.ms };
+  if (r.reason === 'stuck') {
+    return {
+      state: 'hung',
+      reason: `share probe stuck since ${r.holder.since} (pid ${r.holder.pid}); no new probe started`,
+      root,
+      base,
+      isMountpoint: null,
+      checkedAt,
+      ms: r.ms,
+    };
+  }
   if (r.reason === 'timeout') {
     return {
       state: 'hung',

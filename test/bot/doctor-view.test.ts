@@ -13,7 +13,13 @@ function report(findings: Finding[], status: DoctorReport['status'] = 'crit'): D
     durationMs: 1234,
     status,
     exitCode: status === 'ok' ? 0 : status === 'warn' ? 1 : 2,
-    share: { state: 'stub', root: '/Volumes/lenovo_share', reason: 'README_MOUNTPOINT.txt present', fsType: null },
+    share: {
+      state: 'stub',
+      root: '/Volumes/lenovo_share',
+      reason: 'README_MOUNTPOINT.txt present',
+      fsType: null,
+      stuckProbes: [],
+    },
     disk: {
       path: '/Users/dd',
       freeBytes: 70 * 2 ** 30,

@@ -1,4 +1,4 @@
-import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { cp, mkdir, mkdtemp, rename, rm, writeFile } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { afterAll, afterEach, describe, expect, it } from 'vitest';
@@ -82,6 +82,91 @@ describe('doctor faults', () => {
       await share.close();
     }
   });
+
+  // Issue 7 item 15: the vault, the planning root and the link targets all live on the share, and the share stalls
+  // in the middle of the doctor's scan (on the first touch of the vault's video/ folder), not before the probe.
+  async function shareOnStallingMount(prefix: string) {
+    const ws = await generateWorkspace({ dir: await tmp(prefix), faults: false, shareState: 'up' });
+    const share = ws.env.YTM_SHARED_STORAGE_ROOT as string;
+    const backing = `${share}-backing`;
+    await rename(share, backing);
+    await mkdir(share);
+    await mkdir(path.join(backing, 'ytm_workspaces', 'video', 'input'), { recursive: true });
+    await cp(
+      path.join(ws.env.YTM_WORKSPACE_ROOT as string, 'planning'),
+      path.join(backing, 'ytm_workspaces', 'planning'),
+      {
+        recursive: true,
+      },
+    );
+    const mount = await mountStallingFs(share, {
+      stalled: false,
+      backing,
+      stallOn: 'ytm_workspaces/video',
+    });
+    const env = {
+      ...ws.env,
+      YTM_SHARED_STORAGE_MOUNT_REQUIRED: '1',
+      YTM_PLANNING_ROOT: path.join(share, 'ytm_workspaces', 'planning'),
+    };
+    return { share, vault: path.join(share, 'ytm_workspaces'), mount, env };
+  }
+
+  /** The CHECK_INCOMPLETE lines that name a check and a path on the share. */
+  function cutLines(report: DoctorReport, share: string): string[] {
+    const f = report.findings.find((x) => x.code === 'CHECK_INCOMPLETE');
+    return (f?.examples ?? []).filter((e) => /^(vault|links|planning|time budget)/.test(e) && e.includes(`${share}/`));
+  }
+
+  it.skipIf(noFuse !== null)(
+    'share stalls mid-scan (vault, planning, link targets on it): exit 3 inside the budget, CHECK_INCOMPLETE names the cut check and path',
+    async () => {
+      const { share, vault, mount, env } = await shareOnStallingMount('ytm-midscan-');
+      try {
+        const run = await runCli(
+          ['doctor', '--json'],
+          { ...env, YTM_SHARE_PROBE_TIMEOUT_MS: '3000', YTM_DOCTOR_BUDGET_SEC: '12' },
+          20_000,
+        );
+        const report = JSON.parse(run.stdout) as DoctorReport;
+        // The probe answered before the stall: the share was up, and it is the vault scan that was cut.
+        expect(report.share.state).toBe('up');
+        expect(run.exitCode).toBe(3);
+        const cut = cutLines(report, share);
+        expect(cut.some((e) => e.startsWith('vault') && e.includes(`scan-abs-links ${vault}`))).toBe(true);
+        // One child is left stuck on the share, and the report says which.
+        expect(report.share.stuckProbes).toHaveLength(1);
+        expect(report.share.stuckProbes[0]).toMatchObject({ root: share, op: 'scan-abs-links', procState: 'D' });
+      } finally {
+        await mount.close();
+      }
+    },
+    25_000,
+  );
+
+  it.skipIf(noFuse !== null)(
+    'share stalls mid-scan with a probe timeout longer than the budget: the budget cuts it and names the op and path',
+    async () => {
+      const { share, vault, mount, env } = await shareOnStallingMount('ytm-midbudget-');
+      try {
+        const run = await runCli(
+          ['doctor', '--json'],
+          { ...env, YTM_SHARE_PROBE_TIMEOUT_MS: '60000', YTM_DOCTOR_BUDGET_SEC: '8' },
+          16_000,
+        );
+        const report = JSON.parse(run.stdout) as DoctorReport;
+        expect(run.exitCode).toBe(3);
+        const cut = cutLines(report, share);
+        expect(
+          cut.some((e) => e.startsWith('time budget of 8s ran out during:') && e.includes(`scan-abs-links ${vault}`)),
+        ).toBe(true);
+        expect(report.share.stuckProbes.map((p) => p.op)).toEqual(['scan-abs-links']);
+      } finally {
+        await mount.close();
+      }
+    },
+    20_000,
+  );
 
   it.skipIf(noMount !== null)(
     'reports DISK_STOP on a full Hot volume (tmpfs) and still prints the report',

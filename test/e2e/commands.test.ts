@@ -98,9 +98,9 @@ describe('/ytm: answers that need no job come back in the ack', () => {
     expect(jobStarts()).toBe(before);
   });
 
-  it('a read-only job that is not built yet says so by name', async () => {
+  it('a read-only job that is not wired into Slack yet points to the terminal by name', async () => {
     const { text } = await ackOf('status');
-    expect(text).toContain('`/ytm status` is not available yet');
+    expect(text).toContain('`/ytm status` works in the terminal (`ytm status`) but is not wired into Slack yet');
   });
 });
 

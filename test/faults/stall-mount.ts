@@ -63,12 +63,23 @@ export async function closeAllStallingMounts(): Promise<void> {
 
 export async function mountStallingFs(
   dir: string,
-  opts: { stalled: boolean; namespace?: string; mountTimeoutMs?: number; maxSeconds?: number },
+  opts: {
+    stalled: boolean;
+    namespace?: string;
+    mountTimeoutMs?: number;
+    maxSeconds?: number;
+    /** Serve this directory (read-only) instead of the tiny built-in tree. */
+    backing?: string;
+    /** With `backing`: the first access to this path (relative to the mount) stalls the whole mount. */
+    stallOn?: string;
+  },
 ): Promise<StallingMount> {
   const flagDir = await mkdtemp(path.join(os.tmpdir(), 'ytm-stallfs-flag-'));
   const flag = path.join(flagDir, 'stall');
   const absDir = path.resolve(dir);
   const args = [stallFsScript(), absDir, flag, opts.namespace ?? 'ns', String(opts.maxSeconds ?? 300)];
+  if (opts.backing) args.push('--backing', path.resolve(opts.backing));
+  if (opts.stallOn) args.push('--stall-on', `/${opts.stallOn.replace(/^\/+/, '')}`);
   const daemon: ResultPromise = execa(FUSE_PYTHON, args, {
     reject: false,
     stdin: 'ignore',

@@ -14,7 +14,13 @@ const OK_TIMEOUT = 15_000; // probes that should answer: generous, so a loaded m
 describe.skipIf(smbUnavailable() !== null)('checkShare on a real SMB share', () => {
   let share: SmbShare;
   const check = (timeoutMs = OK_TIMEOUT) =>
-    checkShare({ root: share.root, namespace: NS, mountRequired: true, timeoutMs });
+    checkShare({
+      root: share.root,
+      namespace: NS,
+      stateDir: path.join(share.serverDir, '..', 'ytm-state'),
+      mountRequired: true,
+      timeoutMs,
+    });
   beforeAll(async () => {
     assertBuilt();
     share = await startSmbShare();
@@ -65,7 +71,8 @@ describe.skipIf(smbUnavailable() !== null)('checkShare on a real SMB share', () 
     } finally {
       share.thaw();
     }
-    expect((await check()).state).toBe('up');
+    // The stuck probe ends once the server answers; until then the share is still reported hung.
+    await expect.poll(async () => (await check()).state, { timeout: 15_000, interval: 200 }).toBe('up');
   });
 
   it('a killed server: EIO from the share is degraded ("treat as offline"); after a restart it is up again', async () => {

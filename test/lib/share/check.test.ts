@@ -18,10 +18,13 @@ const OK_TIMEOUT = 15_000;
 const noMount = canMount();
 const noFuse = stallFsUnavailableReason();
 let tmp: string;
+/** Where the probe leases live (YTM_STATE_DIR). */
+let stateDir: string;
 
 beforeAll(async () => {
   assertBuilt();
   tmp = await mkdtemp(path.join(os.tmpdir(), 'ytm-share-'));
+  stateDir = path.join(tmp, 'state');
 });
 
 // Safety net for a test that timed out before its own finally: never leave a stalled mount or a tmpfs behind.
@@ -44,10 +47,16 @@ async function freshDir(name: string): Promise<string> {
 describe('checkShare: the six states', () => {
   it('unconfigured: no root, without spawning a probe', async () => {
     for (const root of [null, '', '   ']) {
-      const r = await checkShare({ root, namespace: NS, mountRequired: true, timeoutMs: OK_TIMEOUT });
+      const r = await checkShare({ root, namespace: NS, stateDir, mountRequired: true, timeoutMs: OK_TIMEOUT });
       expect(r).toMatchObject({ state: 'unconfigured', reason: 'YTM_SHARED_STORAGE_ROOT is not set', ms: 0 });
     }
-    const badNs = await checkShare({ root: tmp, namespace: '../x', mountRequired: true, timeoutMs: OK_TIMEOUT });
+    const badNs = await checkShare({
+      root: tmp,
+      namespace: '../x',
+      stateDir,
+      mountRequired: true,
+      timeoutMs: OK_TIMEOUT,
+    });
     expect(badNs).toMatchObject({ state: 'unconfigured', reason: expect.stringContaining('one directory name') });
   });
 
@@ -57,7 +66,7 @@ describe('checkShare: the six states', () => {
     await writeFile(path.join(root, 'README_MOUNTPOINT.txt'), 'share offline; this is a local stub\n');
     const target = '/Users/dd/mounts/lenovo_share_real__LOCAL_BACKUP__20260101/outbox/ytm_share/ytm_workspaces';
     await symlink(target, path.join(root, 'ytm_workspaces'));
-    const r = await checkShare({ root, namespace: NS, mountRequired: true, timeoutMs: OK_TIMEOUT });
+    const r = await checkShare({ root, namespace: NS, stateDir, mountRequired: true, timeoutMs: OK_TIMEOUT });
     expect(r).toMatchObject({
       state: 'stub',
       reason: 'mountpoint stub detected (README_MOUNTPOINT.txt)',
@@ -70,7 +79,7 @@ describe('checkShare: the six states', () => {
 
     await rm(path.join(root, 'ytm_workspaces'));
     await mkdir(path.join(root, 'ytm_workspaces'));
-    const plain = await checkShare({ root, namespace: NS, mountRequired: false, timeoutMs: OK_TIMEOUT });
+    const plain = await checkShare({ root, namespace: NS, stateDir, mountRequired: false, timeoutMs: OK_TIMEOUT });
     expect(plain.state).toBe('stub');
     expect(plain).not.toHaveProperty('stubVaultLinkTarget');
   });
@@ -78,19 +87,20 @@ describe('checkShare: the six states', () => {
   it('unmounted: a plain directory when a mount is required; a missing root or a file says so', async () => {
     const root = await freshDir('plain');
     await mkdir(path.join(root, 'uploads', NS), { recursive: true });
-    const r = await checkShare({ root, namespace: NS, mountRequired: true, timeoutMs: OK_TIMEOUT });
+    const r = await checkShare({ root, namespace: NS, stateDir, mountRequired: true, timeoutMs: OK_TIMEOUT });
     expect(r).toMatchObject({
       state: 'unmounted',
       isMountpoint: false,
       reason: `shared storage not mounted (not a mountpoint: ${root})`,
     });
     // The same directory is fine when no mount is required.
-    const allowed = await checkShare({ root, namespace: NS, mountRequired: false, timeoutMs: OK_TIMEOUT });
+    const allowed = await checkShare({ root, namespace: NS, stateDir, mountRequired: false, timeoutMs: OK_TIMEOUT });
     expect(allowed).toMatchObject({ state: 'up', isMountpoint: false });
 
     const missing = await checkShare({
       root: path.join(tmp, 'no-such-dir'),
       namespace: NS,
+      stateDir,
       mountRequired: true,
       timeoutMs: OK_TIMEOUT,
     });
@@ -100,7 +110,13 @@ describe('checkShare: the six states', () => {
     });
     const file = path.join(tmp, 'a-file');
     await writeFile(file, '');
-    const notDir = await checkShare({ root: file, namespace: NS, mountRequired: false, timeoutMs: OK_TIMEOUT });
+    const notDir = await checkShare({
+      root: file,
+      namespace: NS,
+      stateDir,
+      mountRequired: false,
+      timeoutMs: OK_TIMEOUT,
+    });
     expect(notDir).toMatchObject({ state: 'unmounted', reason: expect.stringContaining('not a directory') });
   });
 
@@ -109,7 +125,7 @@ describe('checkShare: the six states', () => {
     const m = await mountTmpfs(root);
     try {
       await mkdir(path.join(root, 'uploads', 'another_namespace'), { recursive: true });
-      const r = await checkShare({ root, namespace: NS, mountRequired: true, timeoutMs: OK_TIMEOUT });
+      const r = await checkShare({ root, namespace: NS, stateDir, mountRequired: true, timeoutMs: OK_TIMEOUT });
       expect(r).toMatchObject({
         state: 'degraded',
         isMountpoint: true,
@@ -130,6 +146,7 @@ describe('checkShare: the six states', () => {
       const r = await checkShare({
         root,
         namespace: NS,
+        stateDir,
         mountRequired: true,
         vaultRoot: path.join(root, 'ytm_workspaces'),
         timeoutMs: OK_TIMEOUT,
@@ -139,9 +156,9 @@ describe('checkShare: the six states', () => {
       await m.close();
     }
     // Unmounted again: the very same directory is no longer a mountpoint.
-    expect((await checkShare({ root, namespace: NS, mountRequired: true, timeoutMs: OK_TIMEOUT })).state).toBe(
-      'unmounted',
-    );
+    expect(
+      (await checkShare({ root, namespace: NS, stateDir, mountRequired: true, timeoutMs: OK_TIMEOUT })).state,
+    ).toBe('unmounted');
   });
 
   it.skipIf(noFuse)(
@@ -154,11 +171,11 @@ describe('checkShare: the six states', () => {
       const m = await mountStallingFs(root, { stalled: false, namespace: NS });
       try {
         // Healthy first: the FUSE share is a real mount with uploads/<ns>.
-        const healthy = await checkShare({ root, namespace: NS, mountRequired: true, timeoutMs: OK_TIMEOUT });
+        const healthy = await checkShare({ root, namespace: NS, stateDir, mountRequired: true, timeoutMs: OK_TIMEOUT });
         expect(healthy).toMatchObject({ state: 'up', isMountpoint: true, fsType: expect.stringMatching(/^fuse/) });
 
         await m.stall();
-        const hung = await checkShare({ root, namespace: NS, mountRequired: true, timeoutMs });
+        const hung = await checkShare({ root, namespace: NS, stateDir, mountRequired: true, timeoutMs });
         expect(hung).toMatchObject({
           state: 'hung',
           reason: `share probe timed out after ${timeoutMs}ms`,
@@ -168,16 +185,19 @@ describe('checkShare: the six states', () => {
 
         // More stuck probes than libuv has pool threads: if any ran in this process, the stat below would freeze.
         const many = await Promise.all(
-          Array.from({ length: 6 }, () => checkShare({ root, namespace: NS, mountRequired: true, timeoutMs: 500 })),
+          Array.from({ length: 6 }, () =>
+            checkShare({ root, namespace: NS, stateDir, mountRequired: true, timeoutMs: 500 }),
+          ),
         );
         expect(many.map((r) => r.state)).toEqual(Array(6).fill('hung'));
         const local = await Promise.all(Array.from({ length: 8 }, () => stat(localFile)));
         expect(local.every((s) => s.size === 5)).toBe(true);
 
         // A process that probed a hung share can still exit on its own (stuck children are unref'd, pipes closed).
+        // It keeps its own leases, so it really starts a child of its own.
         const script = [
           `import { checkShare } from ${JSON.stringify(compiledEntry('lib/share/check.js'))};`,
-          `const r = await checkShare({ root: ${JSON.stringify(root)}, namespace: '${NS}', mountRequired: true, timeoutMs: 500 });`,
+          `const r = await checkShare({ root: ${JSON.stringify(root)}, namespace: '${NS}', stateDir: ${JSON.stringify(path.join(tmp, 'state-sub'))}, mountRequired: true, timeoutMs: 500 });`,
           'console.log(JSON.stringify(r));',
         ].join('\n');
         const sub = await execa(process.execPath, ['--input-type=module', '-e', script], {
@@ -188,11 +208,18 @@ describe('checkShare: the six states', () => {
         expect(sub.exitCode).toBe(0);
         expect(JSON.parse(sub.stdout)).toMatchObject({ state: 'hung' });
 
-        // The mount recovers: the same probe answers 'up' again.
+        // The mount recovers: once the stuck probe has finished, its lease is free and the probe answers 'up'.
         await m.unstall();
-        expect((await checkShare({ root, namespace: NS, mountRequired: true, timeoutMs: OK_TIMEOUT })).state).toBe(
-          'up',
-        );
+        await expect
+          .poll(
+            async () =>
+              (await checkShare({ root, namespace: NS, stateDir, mountRequired: true, timeoutMs: OK_TIMEOUT })).state,
+            {
+              timeout: 10_000,
+              interval: 100,
+            },
+          )
+          .toBe('up');
       } finally {
         await m.close();
       }

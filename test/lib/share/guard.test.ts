@@ -66,7 +66,11 @@ describe('runGuarded: failures are results', () => {
   it('a child that does not answer in time is a timeout, decided without waiting for the child', async () => {
     // The child sleeps far longer than this test may run: an answer at all means nobody waited for it.
     const r = await runGuarded({ op: '_selftest', mode: 'sleep', ms: 600_000 }, { timeoutMs: 300 });
-    expect(r).toMatchObject({ ok: false, reason: 'timeout', message: "guard op '_selftest' timed out after 300ms" });
+    expect(r).toMatchObject({
+      ok: false,
+      reason: 'timeout',
+      message: 'guard op _selftest sleep timed out after 300ms',
+    });
   });
 
   it('passes values through (echo)', async () => {
