@@ -23,17 +23,25 @@ export function makeHost(): string {
   return hostname();
 }
 
-/** Appends to the audit log without ever failing the caller (a broken audit log is logged loudly). */
+/**
+ * Appends to the audit log without ever failing the caller (a broken audit log is logged loudly). Resolves to
+ * whether the line was written: await it when the line must be in the log before what it records happens.
+ */
 export function audit(
   deps: BotDeps,
   kind: string,
   actor: string | undefined,
   data: Record<string, string | number | boolean | null>,
-): void {
-  const p = appendAudit(deps.stateDir, { kind, ...(actor ? { actor } : {}), data }).catch((err: unknown) => {
-    deps.log.error({ kind, err: (err as Error).message }, 'audit append failed');
-  });
+): Promise<boolean> {
+  const p = appendAudit(deps.stateDir, { kind, ...(actor ? { actor } : {}), data }).then(
+    () => true,
+    (err: unknown) => {
+      deps.log.error({ kind, err: (err as Error).message }, 'audit append failed');
+      return false;
+    },
+  );
   track(deps, p);
+  return p;
 }
 
 export function track(deps: BotDeps, p: Promise<unknown>): void {

@@ -20,6 +20,8 @@ async function main(argv: string[]): Promise<number> {
   // `ytm apply <planId>` is the bot's job child after a Slack approval. It is not in the grammar, so no Slack
   // text can reach it.
   if (argv[0] === 'apply') return (await import('./apply/command.js')).applyCommand(argv.slice(1));
+  // `ytm plan <job> <input JSON> --events`: the planning child of a terminal `--run`; read-only, also hidden.
+  if (argv[0] === 'plan') return (await import('./engine/plan-child.js')).planChildCommand(argv.slice(1));
   const parsed = parseCommandLine(argv);
   if (!parsed.ok) {
     const hint = parsed.suggestion ? ` Did you mean \`ytm ${parsed.suggestion}\`?` : '';

@@ -79,7 +79,7 @@ export async function handleApprove(deps: BotDeps, client: WebClient, click: Cli
     return;
   }
   if (!policy.ok) {
-    audit(deps, 'plan.approve_refused', click.userId, {
+    await audit(deps, 'plan.approve_refused', click.userId, {
       planId: rec.planId,
       code: policy.code,
       channel: click.channelId ?? null,
@@ -96,7 +96,7 @@ export async function handleApprove(deps: BotDeps, client: WebClient, click: Cli
   if (!vote.ok) {
     const cur = vote.current;
     if (vote.reason === 'expired' && cur) {
-      audit(deps, 'plan.expired', click.userId, { planId: cur.planId, via: 'late approval' });
+      await audit(deps, 'plan.expired', click.userId, { planId: cur.planId, via: 'late approval' });
       await updateCard(deps, client, cur, expiredView(cur), click.responseUrl);
       await tellClicker(deps, client, click, ':hourglass: This plan expired before your click; it was not run.');
     } else if (vote.reason === 'duplicate_vote') {
@@ -108,12 +108,17 @@ export async function handleApprove(deps: BotDeps, client: WebClient, click: Cli
     return;
   }
   const approved = vote.record;
-  audit(deps, vote.approved ? 'plan.approved' : 'plan.approval_vote', click.userId, {
+  // Durably in the log before anything runs: an approval that could not be recorded does not run.
+  const recorded = await audit(deps, vote.approved ? 'plan.approved' : 'plan.approval_vote', click.userId, {
     planId: approved.planId,
     votes: approved.approvals.length,
     needed,
     via: 'slack',
   });
+  if (vote.approved && !recorded) {
+    await tellClicker(deps, client, click, ':x: The audit log could not be written, so the plan was not run.');
+    return;
+  }
   if (!vote.approved) {
     // First of two votes: the card stays approvable and says who approved so far.
     const req = await loadRequest(deps.stateDir, approved.planId);

@@ -16,7 +16,7 @@ export async function handleCancel(deps: BotDeps, client: WebClient, click: Clic
   }
   const mayCancel = click.userId === rec.requestedBy || deps.config.YTM_SLACK_APPROVERS.includes(click.userId);
   if (!mayCancel) {
-    audit(deps, 'plan.cancel_refused', click.userId, { planId: rec.planId });
+    await audit(deps, 'plan.cancel_refused', click.userId, { planId: rec.planId });
     await tellClicker(
       deps,
       client,
@@ -40,7 +40,7 @@ export async function handleCancel(deps: BotDeps, client: WebClient, click: Clic
     );
     return;
   }
-  audit(deps, 'plan.cancelled', click.userId, { planId: rec.planId, via: 'slack' });
+  await audit(deps, 'plan.cancelled', click.userId, { planId: rec.planId, via: 'slack' });
   deps.log.info({ planId: rec.planId, user: click.userId }, 'plan cancelled');
   await updateCard(deps, client, r.record, cancelledView(r.record, click.userId), click.responseUrl);
 }

@@ -19,7 +19,7 @@ export function expirySweepMs(deps: BotDeps): number {
 export async function sweepExpired(deps: BotDeps, client: WebClient): Promise<number> {
   const expired = await expireDue(deps.stateDir, new Date());
   for (const rec of expired) {
-    audit(deps, 'plan.expired', undefined, { planId: rec.planId, expiresAt: rec.expiresAt });
+    await audit(deps, 'plan.expired', undefined, { planId: rec.planId, expiresAt: rec.expiresAt });
     deps.log.info({ planId: rec.planId }, 'plan expired');
     await updateCard(deps, client, rec, expiredView(rec));
   }

@@ -56,7 +56,7 @@ export async function requestPlan(deps: BotDeps, client: WebClient, req: PlanReq
   const { words, droppedRun } = planningWords(req.words);
   const command = words.join(' ');
   const target = { responseUrl: req.responseUrl, channelId: req.channelId, userId: req.userId };
-  audit(deps, 'slack.request', req.userId, {
+  await audit(deps, 'slack.request', req.userId, {
     command,
     channel: req.channelId ?? null,
     outcome: 'planning',
@@ -116,7 +116,7 @@ export async function requestPlan(deps: BotDeps, client: WebClient, req: PlanReq
   );
   const full = fullListView(plan);
   if (full && ts && req.channelId) await postThreadReply(deps, client, req.channelId, ts, full);
-  audit(deps, 'slack.plan_card', req.userId, {
+  await audit(deps, 'slack.plan_card', req.userId, {
     planId,
     job: plan.job,
     refused,

@@ -75,5 +75,9 @@ export async function runApproved(
         scrubSecrets(outcome.stderrTail.trim().split('\n').slice(-10).join('\n')),
       );
   await updateCard(deps, client, rec, view, responseUrl);
-  audit(deps, 'slack.apply_failed', actor, { planId: rec.planId, status: outcome.status, state: now?.state ?? null });
+  await audit(deps, 'slack.apply_failed', actor, {
+    planId: rec.planId,
+    status: outcome.status,
+    state: now?.state ?? null,
+  });
 }

@@ -1,6 +1,7 @@
 import { mkdir } from 'node:fs/promises';
 import { hostname } from 'node:os';
 import path from 'node:path';
+import { readAuditHead } from '../../lib/audit/log.js';
 import type { Config } from '../../lib/config.js';
 import { writeJsonAtomic } from '../../lib/fs/atomic.js';
 import { isInside } from '../../lib/fs/contain.js';
@@ -19,7 +20,7 @@ import { scanLinks } from './links.js';
 import { checkMirror } from './mirror.js';
 import { checkOutbox } from './outbox.js';
 import { loadPlanning } from './planning.js';
-import type { DoctorReport, Finding } from './report.js';
+import type { DoctorReport, DoctorReportFile, Finding } from './report.js';
 import { shareFindings } from './share.js';
 import { checkVault } from './vault.js';
 
@@ -259,7 +260,10 @@ async function saveReport(paths: Paths, report: DoctorReport): Promise<string | 
   const file = path.join(reportDir(paths, 'doctor'), `doctor__${stampOf(new Date(report.generatedAt))}.json`);
   try {
     await mkdir(path.dirname(file), { recursive: true });
-    await writeJsonAtomic(file, { ...report, reportPath: file });
+    // The audit head goes into the file only: an anchor outside the state dir that `ytm audit` checks.
+    const auditHead = await readAuditHead(paths.stateDir).catch(() => null);
+    const saved: DoctorReportFile = { ...report, reportPath: file, auditHead };
+    await writeJsonAtomic(file, saved);
     return file;
   } catch {
     // A full disk must not stop the doctor from reporting (it is often why the doctor is run).

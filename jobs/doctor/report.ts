@@ -1,6 +1,8 @@
 // The doctor's report: the contract shared by `ytm doctor --json`, the Slack doctor view and the alerts.
 // Finding codes are stable (DESIGN.md); severities are their defaults.
 
+import type { AuditHead } from '../../lib/audit/log.js';
+
 export type Severity = 'info' | 'warn' | 'crit';
 export type DoctorStatus = 'ok' | 'warn' | 'crit';
 export type ShareState = 'up' | 'stub' | 'unmounted' | 'degraded' | 'hung' | 'unconfigured';
@@ -92,6 +94,9 @@ export interface StuckProbe {
   /** Linux scheduler state ('D' while blocked on the mount), null where unknown. */
   procState: string | null;
 }
+
+/** The report as saved under logs/ops/doctor/: it also anchors the audit log's head (see `ytm audit`). */
+export type DoctorReportFile = DoctorReport & { auditHead: AuditHead | null };
 
 /** Job events on stdout when a machine caller passes --events (one JSON object per line). */
 export type DoctorEvent =

@@ -21,6 +21,12 @@ function emptyCounts(): Record<ActionStatus, number> {
   return { done: 0, up_to_date: 0, failed: 0, skipped: 0 };
 }
 
+/** Whether a child's result is an apply summary (`ytm apply --events`' result data). */
+export function isApplySummary(v: unknown): v is ApplySummary {
+  const s = v as Partial<ApplySummary> | null;
+  return !!s && typeof s.planId === 'string' && typeof s.state === 'string' && Array.isArray(s.outcomes);
+}
+
 /** Why a plan in `state` cannot be applied now, in words. */
 export function notApplicableReason(rec: ApprovalRecord): string {
   switch (rec.state) {

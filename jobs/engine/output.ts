@@ -17,7 +17,10 @@ function line(obj: unknown): string {
   return `${JSON.stringify(obj)}\n`;
 }
 
-export function createOutput(mode: OutputMode, streams = { out: process.stdout, err: process.stderr }): Output {
+export function createOutput(
+  mode: OutputMode,
+  streams: { out: NodeJS.WritableStream; err: NodeJS.WritableStream } = { out: process.stdout, err: process.stderr },
+): Output {
   if (mode.events) {
     return {
       progress: (ev) => streams.out.write(line({ type: 'progress', ...ev })),

@@ -1,6 +1,5 @@
 // `ytm outbox [list]` (read-only listing) and `ytm outbox flush [--run]` (the mutating job).
 import { formatProblems } from '../../lib/config.js';
-import { lookupJob } from '../apply/registry.js';
 import { loadContext } from '../engine/context.js';
 import { EXIT_FAILED, EXIT_OK } from '../engine/exit.js';
 import { createOutput, formatBytes } from '../engine/output.js';
@@ -12,7 +11,7 @@ import { listOutbox } from './list.js';
 import { knownOutboxRoots } from './roots.js';
 
 export async function outboxCommand(cmd: ParsedCommand): Promise<number> {
-  const opts = { json: cmd.json, events: cmd.events, yes: cmd.yes, run: cmd.input.run === true, lookup: lookupJob };
+  const opts = { json: cmd.json, events: cmd.events, yes: cmd.yes, run: cmd.input.run === true };
   if (cmd.input.action === 'flush') return runJobCommand(outboxFlushJob, { action: 'flush' as const }, opts);
   const out = createOutput(cmd);
   const loaded = loadContext();

@@ -1,6 +1,5 @@
 // `ytm store …`: the command function the CLI calls with the parsed words.
 
-import { lookupJob } from '../apply/registry.js';
 import { EXIT_USAGE } from '../engine/exit.js';
 import { createOutput } from '../engine/output.js';
 import { runJobCommand } from '../engine/terminal.js';
@@ -18,6 +17,5 @@ export async function storeCommand(cmd: ParsedCommand): Promise<number> {
     events: cmd.events,
     yes: cmd.yes,
     run: cmd.input.run === true,
-    lookup: lookupJob,
   });
 }

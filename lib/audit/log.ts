@@ -1,6 +1,8 @@
 // Append-only, hash-chained JSONL audit log at <stateDir>/audit/audit.jsonl.
 // Several processes append (the bot, `ytm` in a terminal, job children), so every append takes an exclusive
 // lock file, re-reads the last line under it to get seq/prev, appends one line with O_APPEND and fsyncs.
+// A torn last line (a crash mid-write) is moved aside under the lock, with an `audit.repaired` line saying so.
+// head.json can be rewritten along with the log, so job and doctor reports also carry the head (anchors).
 import { createReadStream } from 'node:fs';
 import { mkdir, open, readFile } from 'node:fs/promises';
 import { createInterface } from 'node:readline';
@@ -10,7 +12,8 @@ import { withFileLock } from '../locks/file-lock.js';
 import { canonicalJson } from '../plan/canonical.js';
 import { type AuditEntry, AuditEntrySchema, type AuditInput, entryHash, GENESIS_HASH } from './entry.js';
 import { auditDir, auditFile, auditHeadFile, auditLockFile } from './paths.js';
-import { readTail } from './tail.js';
+import { setTornTailAside, tornStart } from './repair.js';
+import { readTail, type Tail } from './tail.js';
 
 const HeadSchema = z.object({ seq: z.number().int().min(0), hash: z.string() });
 
@@ -21,44 +24,80 @@ export class AuditCorruptError extends Error {
   }
 }
 
+/** The chain's tip: the seq and hash a new line chains to. */
+export interface AuditHead {
+  seq: number;
+  hash: string;
+}
+
+function tipOf(file: string, tail: Tail): AuditHead {
+  if (tail.lastLine === undefined) return { seq: 0, hash: GENESIS_HASH };
+  const parsed = AuditEntrySchema.safeParse(safeJson(tail.lastLine));
+  // Refuse to extend a chain whose tip we cannot read: the new line would hide the damage.
+  if (!parsed.success) throw new AuditCorruptError(`last line of ${file} is not a valid audit entry`);
+  return { seq: parsed.data.seq, hash: parsed.data.hash };
+}
+
+/** One line chained to `tip`, written with a single write on an O_APPEND descriptor and fsynced. */
+async function writeEntry(stateDir: string, tip: AuditHead, input: AuditInput, size: number): Promise<AuditEntry> {
+  const body = {
+    seq: tip.seq + 1,
+    at: (input.at ?? new Date()).toISOString(),
+    kind: input.kind,
+    ...(input.actor !== undefined ? { actor: input.actor } : {}),
+    ...(input.planId !== undefined ? { planId: input.planId } : {}),
+    data: input.data ?? null,
+    prev: tip.hash,
+  };
+  const entry: AuditEntry = { ...body, hash: entryHash(body) };
+  const fh = await open(auditFile(stateDir), 'a', 0o600);
+  try {
+    await fh.write(`${canonicalJson(entry)}\n`);
+    await fh.sync();
+  } finally {
+    await fh.close();
+  }
+  if (size === 0) await fsyncDir(auditDir(stateDir));
+  await writeJsonAtomic(auditHeadFile(stateDir), { seq: entry.seq, hash: entry.hash });
+  return entry;
+}
+
 export async function appendAudit(stateDir: string, input: AuditInput): Promise<AuditEntry> {
-  const dir = auditDir(stateDir);
-  await mkdir(dir, { recursive: true });
+  await mkdir(auditDir(stateDir), { recursive: true });
   const file = auditFile(stateDir);
   return withFileLock(auditLockFile(stateDir), async () => {
-    const tail = await readTail(file);
-    let prevSeq = 0;
-    let prev = GENESIS_HASH;
-    if (tail.lastLine !== undefined) {
-      const parsed = AuditEntrySchema.safeParse(safeJson(tail.lastLine));
-      // Refuse to extend a chain whose tip we cannot read: the new line would hide the damage.
-      if (!parsed.success) throw new AuditCorruptError(`last line of ${file} is not a valid audit entry`);
-      prevSeq = parsed.data.seq;
-      prev = parsed.data.hash;
-    }
-    const body = {
-      seq: prevSeq + 1,
-      at: (input.at ?? new Date()).toISOString(),
-      kind: input.kind,
-      ...(input.actor !== undefined ? { actor: input.actor } : {}),
-      ...(input.planId !== undefined ? { planId: input.planId } : {}),
-      data: input.data ?? null,
-      prev,
-    };
-    const entry: AuditEntry = { ...body, hash: entryHash(body) };
-    // A torn tail (crash mid-write) stays visible to verifyAudit; start our line on a fresh line.
-    const text = `${tail.endsClean ? '' : '\n'}${canonicalJson(entry)}\n`;
-    const fh = await open(file, 'a', 0o600);
-    try {
-      await fh.write(text); // one write on an O_APPEND descriptor
-      await fh.sync();
-    } finally {
-      await fh.close();
-    }
-    if (tail.size === 0) await fsyncDir(dir);
-    await writeJsonAtomic(auditHeadFile(stateDir), { seq: entry.seq, hash: entry.hash });
-    return entry;
+    let tail = await readTail(file);
+    const torn = tornStart(tail);
+    if (torn === undefined) return writeEntry(stateDir, tipOf(file, tail), input, tail.size);
+    // A crash tore the last line: keep its bytes aside, say so in the log, then go on from the last good line.
+    const aside = await setTornTailAside(file, tail, torn);
+    tail = await readTail(file);
+    const repair = await writeEntry(
+      stateDir,
+      tipOf(file, tail),
+      {
+        kind: 'audit.repaired',
+        actor: 'ytm:audit',
+        data: {
+          reason: 'the last line was torn by a crash; its bytes were moved aside',
+          savedTo: aside.savedTo,
+          bytes: aside.bytes,
+          sha256: aside.sha256,
+          cutAt: aside.cutAt,
+        },
+      },
+      tail.size,
+    );
+    return writeEntry(stateDir, repair, input, tail.size + 1);
   });
+}
+
+/** The chain's tip as it is in the log now (for the anchors job and doctor reports carry), or null. */
+export async function readAuditHead(stateDir: string): Promise<AuditHead | null> {
+  const tail = await readTail(auditFile(stateDir));
+  if (tail.lastLine === undefined) return null;
+  const parsed = AuditEntrySchema.safeParse(safeJson(tail.lastLine));
+  return parsed.success ? { seq: parsed.data.seq, hash: parsed.data.hash } : null;
 }
 
 function safeJson(line: string): unknown {
@@ -107,42 +146,89 @@ export async function readAudit(stateDir: string, opts: ReadAuditOptions = {}): 
   return opts.limit === 0 ? [] : out;
 }
 
+/** A head recorded outside the state dir (in a job or doctor report), which the log must still contain. */
+export interface AuditAnchor extends AuditHead {
+  /** Where it was recorded, e.g. the report's path. */
+  source: string;
+}
+
+export interface AuditProblem {
+  /** 1-based line number (lines + 1 for lines missing at the end). */
+  line: number;
+  seq?: number;
+  reason: string;
+}
+
 export interface AuditVerification {
   ok: boolean;
   /** Number of lines read. */
   lines: number;
-  /** 1-based line number of the first line that fails (or lines + 1 when lines are missing at the end). */
-  brokenAt?: number;
-  reason?: string;
+  /** Every bad line, in log order. */
+  problems: AuditProblem[];
+  /** The anchor checked, when there was one. */
+  anchor?: AuditAnchor;
 }
 
-export async function verifyAudit(stateDir: string): Promise<AuditVerification> {
+/** Why a parsed line does not fit the chain after (prevSeq, prev), or undefined when it fits. */
+function chainProblem(e: AuditEntry, line: string, prev: AuditHead | undefined): string | undefined {
+  if (canonicalJson(e) !== line) return 'line is not in canonical form (edited)';
+  if (entryHash(e) !== e.hash) return 'hash does not match the line content (edited)';
+  if (prev === undefined) return undefined; // the line before did not parse: nothing to chain to
+  if (e.prev !== prev.hash)
+    return 'prev does not match the previous line (line removed, inserted, reordered or edited)';
+  if (e.seq !== prev.seq + 1) return `seq ${e.seq} follows ${prev.seq} (line removed or inserted)`;
+  return undefined;
+}
+
+/**
+ * Checks every line (all bad lines are reported, not only the first), the local head record, and, when given,
+ * an anchor recorded outside the state dir: a log shorter than the anchor, or whose line at the anchor's seq
+ * has another hash, was cut or rewritten even if it is consistent with head.json.
+ */
+export async function verifyAudit(stateDir: string, opts: { anchor?: AuditAnchor } = {}): Promise<AuditVerification> {
+  const problems: AuditProblem[] = [];
   let n = 0;
-  let prev = GENESIS_HASH;
-  let prevSeq = 0;
-  const fail = (reason: string, at = n): AuditVerification => ({ ok: false, lines: n, brokenAt: at, reason });
+  let prev: AuditHead | undefined = { seq: 0, hash: GENESIS_HASH };
+  let lastSeq = 0;
+  let atAnchor: { line: number; hash: string } | undefined;
   for await (const line of lines(auditFile(stateDir))) {
     n++;
     const parsed = AuditEntrySchema.safeParse(safeJson(line));
-    if (!parsed.success) return fail('line is not a valid audit entry');
+    if (!parsed.success) {
+      problems.push({ line: n, reason: 'line is not a valid audit entry' });
+      prev = undefined;
+      continue;
+    }
     const e = parsed.data;
-    if (canonicalJson(e) !== line) return fail('line is not in canonical form (edited)');
-    if (entryHash(e) !== e.hash) return fail('hash does not match the line content (edited)');
-    if (e.prev !== prev) return fail('prev does not match the previous line (line removed, inserted or reordered)');
-    if (e.seq !== prevSeq + 1) return fail(`seq ${e.seq} follows ${prevSeq} (line removed or inserted)`);
-    prev = e.hash;
-    prevSeq = e.seq;
+    const why = chainProblem(e, line, prev);
+    if (why) problems.push({ line: n, seq: e.seq, reason: why });
+    if (opts.anchor && e.seq === opts.anchor.seq && !atAnchor) atAnchor = { line: n, hash: e.hash };
+    prev = { seq: e.seq, hash: e.hash };
+    lastSeq = Math.max(lastSeq, e.seq);
   }
   const headText = await readFile(auditHeadFile(stateDir), 'utf8').catch(() => undefined);
-  if (headText !== undefined) {
-    const head = HeadSchema.safeParse(safeJson(headText));
-    // The head is written just after the line, so it may lag by one after a crash, but never lead.
-    if (head.success && head.data.seq > prevSeq) {
-      return fail(`log ends at seq ${prevSeq} but seq ${head.data.seq} was written (lines cut off the end)`, n + 1);
-    }
-    if (head.success && head.data.seq === prevSeq && head.data.hash !== prev) {
-      return fail('last line does not match the recorded head (edited)');
-    }
+  const head = headText === undefined ? undefined : HeadSchema.safeParse(safeJson(headText));
+  // The head is written just after the line, so it may lag by one after a crash, but never lead.
+  if (head?.success && head.data.seq > lastSeq) {
+    problems.push({
+      line: n + 1,
+      reason: `log ends at seq ${lastSeq} but seq ${head.data.seq} was written (lines cut off the end)`,
+    });
+  } else if (head?.success && head.data.seq === lastSeq && prev && head.data.hash !== prev.hash) {
+    problems.push({ line: n, seq: lastSeq, reason: 'last line does not match the recorded head (edited)' });
   }
-  return { ok: true, lines: n };
+  const anchor = opts.anchor;
+  if (anchor && lastSeq < anchor.seq) {
+    problems.push({
+      line: n + 1,
+      reason: `log ends at seq ${lastSeq} but ${anchor.source} recorded seq ${anchor.seq}: the log was truncated or deleted`,
+    });
+  } else if (anchor && atAnchor?.hash !== anchor.hash) {
+    problems.push({
+      line: atAnchor?.line ?? n,
+      seq: anchor.seq,
+      reason: `seq ${anchor.seq} does not have the hash ${anchor.source} recorded: the log was rewritten`,
+    });
+  }
+  return { ok: problems.length === 0, lines: n, problems, ...(anchor ? { anchor } : {}) };
 }

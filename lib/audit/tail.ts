@@ -4,22 +4,24 @@ import { type FileHandle, open } from 'node:fs/promises';
 export interface Tail {
   /** The last newline-terminated line (without the newline), or undefined when there is none. */
   lastLine: string | undefined;
-  /** False when the file has bytes after its last newline: a torn write from a crash. */
-  endsClean: boolean;
+  /** Byte offset where `lastLine` starts (0 when there is none). */
+  lastLineStart: number;
+  /** Byte offset just after the last newline: bytes from here to `size` are a torn write from a crash. */
+  cleanEnd: number;
   size: number;
 }
 
 export async function readTail(path: string): Promise<Tail> {
+  const empty = (size: number): Tail => ({ lastLine: undefined, lastLineStart: 0, cleanEnd: 0, size });
   let fh: FileHandle;
   try {
     fh = await open(path, 'r');
   } catch (err) {
-    if ((err as NodeJS.ErrnoException).code === 'ENOENT') return { lastLine: undefined, endsClean: true, size: 0 };
+    if ((err as NodeJS.ErrnoException).code === 'ENOENT') return empty(0);
     throw err;
   }
   try {
     const { size } = await fh.stat();
-    if (size === 0) return { lastLine: undefined, endsClean: true, size };
     const chunk = 64 * 1024;
     let end = size; // `acc` always holds the file's bytes [end, size)
     let acc = Buffer.alloc(0);
@@ -36,11 +38,12 @@ export async function readTail(path: string): Promise<Tail> {
       if (before < 0 && end > 0) continue; // the line may start further back
       return {
         lastLine: acc.subarray(before + 1, lastNl).toString('utf8'),
-        endsClean: lastNl === acc.length - 1,
+        lastLineStart: end + before + 1,
+        cleanEnd: end + lastNl + 1,
         size,
       };
     }
-    return { lastLine: undefined, endsClean: false, size };
+    return empty(size);
   } finally {
     await fh.close();
   }

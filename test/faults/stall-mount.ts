@@ -4,7 +4,7 @@
  * SIGKILLs the daemon (which releases every caller blocked in state D) and runs `umount -l`.
  */
 import { existsSync } from 'node:fs';
-import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
+import { mkdtemp, readFile, rm, symlink, writeFile } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -17,6 +17,8 @@ export interface StallingMount {
   dir: string;
   /** From now on every stat under the mount blocks. */
   stall(): Promise<void>;
+  /** Every stat blocks from the moment `target` exists (the flag becomes a symlink to it): a stall on cue. */
+  stallWhenExists(target: string): Promise<void>;
   /** Blocked callers continue; new stats answer at once. */
   unstall(): Promise<void>;
   /** SIGKILL the daemon, `umount -l`, remove the flag. Never throws, never blocks on the mount. */
@@ -105,6 +107,7 @@ export async function mountStallingFs(
   const mount: StallingMount = {
     dir: absDir,
     stall: () => writeFile(flag, 'stall\n'),
+    stallWhenExists: (target) => symlink(target, flag),
     unstall: () => rm(flag, { force: true }),
     close,
   };

@@ -17,8 +17,8 @@ const MiB = 1024 * 1024;
 const TRIALS = 15;
 
 /**
- * Start `ytm … --events`, wait until the apply phase begins (the `recheck` event), then SIGKILL after
- * `delayMs`. Resolves when the child is gone; `killed` is false when it finished first.
+ * Start `ytm … --events`, wait until the apply phase begins (the `recheck` event), then SIGKILL its whole
+ * process group after `delayMs`. Resolves when the child is gone; `killed` is false when it finished first.
  */
 function runAndKill(
   args: string[],
@@ -26,7 +26,13 @@ function runAndKill(
   delayMs: number,
 ): Promise<{ killed: boolean; code: number | null }> {
   return new Promise((resolve) => {
-    const child = spawn(process.execPath, [YTM_ENTRY, ...args, '--events'], { env, stdio: ['ignore', 'pipe', 'pipe'] });
+    // Its own process group: the kill takes `ytm` with its job children (a `--run` applies in a child), as
+    // closing the terminal would.
+    const child = spawn(process.execPath, [YTM_ENTRY, ...args, '--events'], {
+      env,
+      stdio: ['ignore', 'pipe', 'pipe'],
+      detached: true,
+    });
     child.stderr.resume();
     let killed = false;
     const lines = createInterface({ input: child.stdout });
@@ -36,7 +42,13 @@ function runAndKill(
         const ev = JSON.parse(line) as { type: string; stage?: string };
         if (ev.type === 'progress' && ev.stage === 'recheck') {
           setTimeout(() => {
-            killed = child.exitCode === null && child.kill('SIGKILL');
+            if (child.exitCode !== null || child.pid === undefined) return;
+            try {
+              process.kill(-child.pid, 'SIGKILL');
+              killed = true;
+            } catch {
+              // already gone
+            }
           }, delayMs);
         }
       } catch {
