@@ -30,7 +30,7 @@ export function registerYtmCommand(app: App, deps: BotDeps): void {
         ? { ok: false, error: `the command is too long (${text.length} characters; at most ${MAX_TEXT})` }
         : parseCommandLine(tokenize(text));
     const mutates = parsed.ok ? parsed.command.spec.mutates : false;
-    const decision = checkAccess(deps.policy, who, mutates);
+    const decision = checkAccess(deps.policy, who, mutates ? 'run' : 'read');
 
     if (!decision.ok) {
       await ack({
