@@ -4,6 +4,7 @@ import path from 'node:path';
 import { parse as parseDotenv } from 'dotenv';
 import { z } from 'zod';
 import { isInside } from './fs/contain.js';
+import { isSecretEnvName } from './guard/env.js';
 
 // Every variable ytm-ops reads, in one schema. Storage names keep the Python predecessor's names so an
 // existing factory `.env` works unchanged. Values arrive as strings from the environment.
@@ -197,6 +198,12 @@ export function loadConfig(
     }
   }
   const merged: Record<string, string | undefined> = { ...fileValues, ...env };
+  // Only the bot itself (requireSlack) may hold Slack tokens. Every other process (a job child of the bot, a
+  // terminal `ytm`, a guard child) drops secrets from the file and the environment, whoever started it.
+  // SLACK_API_URL is an address, not a secret: it stays, so its problems are still reported.
+  if (!opts.requireSlack) {
+    for (const name of Object.keys(merged)) if (isSecretEnvName(name) && name !== 'SLACK_API_URL') delete merged[name];
+  }
   const parsed = configSchema.safeParse(merged);
   // The bot's token checks run on the raw values too, so one start-up reports every problem at once.
   const tokens = opts.requireSlack ? slackProblems(merged) : [];
