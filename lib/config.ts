@@ -159,6 +159,9 @@ export const configSchema = z.object({
   YTM_SLACK_WATCHDOG_SILENCE_MS: num(30 * 60_000, { int: true, min: 0, max: 86_400_000 }),
   YTM_SLACK_WAKE_JUMP_MS: num(30_000, { int: true, min: 0, max: 3_600_000 }),
   YTM_SLACK_JOB_TIMEOUT_MS: num(120_000, { int: true, min: 1_000, max: 3_600_000 }),
+  // Job children the bot runs at once: all kinds together, and of one kind (doctor, store, outbox, apply).
+  YTM_SLACK_MAX_JOBS: num(4, { int: true, min: 1, max: 32 }),
+  YTM_SLACK_MAX_JOBS_PER_KIND: num(2, { int: true, min: 1, max: 16 }),
   // Applying an approved plan copies real media (GiBs over SMB): it gets its own, much longer limit.
   YTM_APPLY_TIMEOUT_MIN: num(360, { min: 1, max: 2_880 }),
   YTM_LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).optional().default('info'),

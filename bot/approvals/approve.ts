@@ -133,7 +133,23 @@ export async function handleApprove(deps: BotDeps, client: WebClient, click: Cli
     destructive: rec.plan.destructive,
     destructiveApprovals: deps.config.YTM_DESTRUCTIVE_APPROVALS,
   });
-  const vote = await recordApproval(deps.stateDir, rec.planId, { user: click.userId, needed });
+  // The apply child's place is taken before the vote: an approval must never be recorded with no room to run it.
+  const slot = deps.jobs.reserve('apply');
+  if ('busy' in slot) {
+    deps.log.warn({ planId: rec.planId, user: click.userId }, 'approval deferred: job limit reached');
+    await tellClicker(
+      deps,
+      client,
+      click,
+      `:hourglass: ${slot.busy} Your approval was not recorded; click Approve again.`,
+    );
+    return;
+  }
+  const vote = await recordApproval(deps.stateDir, rec.planId, { user: click.userId, needed }).catch((err: unknown) => {
+    slot.release();
+    throw err;
+  });
+  if (!vote.ok || !vote.approved) slot.release();
   if (!vote.ok) {
     const cur = vote.current;
     if (vote.reason === 'expired' && cur) {
@@ -194,5 +210,5 @@ export async function handleApprove(deps: BotDeps, client: WebClient, click: Cli
     ),
     click.responseUrl,
   );
-  await runApproved(deps, client, approved, click.userId, click.responseUrl);
+  await runApproved(deps, client, approved, click.userId, click.responseUrl, slot);
 }

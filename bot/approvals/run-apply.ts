@@ -9,6 +9,7 @@ import { getPlan } from '../../lib/approvals/store.js';
 import type { JobEvent } from '../../lib/job-runner.js';
 import { scrubSecrets } from '../../lib/log.js';
 import { audit, type BotDeps } from '../deps.js';
+import type { JobSlot } from '../job-control.js';
 import { failedToRunView, interruptedView, resultView, runningView } from '../views/plan-status.js';
 import { updateCard } from './card.js';
 import { EditThrottle } from './throttle.js';
@@ -35,13 +36,14 @@ export async function runApproved(
   rec: ApprovalRecord,
   actor: string,
   responseUrl: string | undefined,
+  slot: JobSlot,
 ): Promise<void> {
   const approvedBy = rec.approvals.map((a) => a.user);
   const throttle = new EditThrottle(
     (text) => updateCard(deps, client, rec, runningView(rec, approvedBy, text), responseUrl),
     PROGRESS_EDIT_MS,
   );
-  const { done } = deps.jobs.run({
+  const { done } = slot.run({
     args: ['apply', rec.planId, '--events', '--actor', actor],
     timeoutMs: deps.settings.applyTimeoutMs,
     onEvent: (ev) => {
