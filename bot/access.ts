@@ -1,5 +1,8 @@
-// Who may run what, where. Slack IDs only (never names). Mutating commands always need the user allowlist;
-// read-only ones may be opened to everyone in the allowed channels (YTM_SLACK_READONLY_OPEN).
+// Who may run what, where: the one access check for every entry point (commands, buttons, events). Slack IDs
+// only (never names). The team is checked everywhere; the channel list wherever there is a channel. Mutating
+// commands always need the user allowlist; read-only ones may be opened to everyone in the allowed channels
+// (YTM_SLACK_READONLY_OPEN). Approve and Cancel are decided by the plan's own roles (approvers, requester),
+// which their handlers check after this.
 import type { Config } from '../lib/config.js';
 
 export interface Requester {
@@ -7,6 +10,10 @@ export interface Requester {
   channelId: string | undefined;
   teamId: string | undefined;
 }
+
+/** What the request needs: `read` a report, `run` a mutating command, `decide` on a plan (Approve/Cancel), or
+ * see the App `home` tab (no channel there). */
+export type Need = 'read' | 'run' | 'decide' | 'home';
 
 export type AccessDecision = { ok: true } | { ok: false; reason: string; message: string };
 
@@ -26,7 +33,7 @@ export function accessPolicy(c: Config): AccessPolicy {
   };
 }
 
-export function checkAccess(policy: AccessPolicy, who: Requester, mutates: boolean): AccessDecision {
+export function checkAccess(policy: AccessPolicy, who: Requester, need: Need): AccessDecision {
   if (policy.teamId && who.teamId !== policy.teamId) {
     return {
       ok: false,
@@ -34,6 +41,7 @@ export function checkAccess(policy: AccessPolicy, who: Requester, mutates: boole
       message: `This bot only serves the workspace ${policy.teamId} (YTM_SLACK_TEAM_ID).`,
     };
   }
+  if (need === 'home') return { ok: true };
   // An empty channel list means "any channel"; a configured one is a hard boundary for everyone.
   if (policy.allowedChannels.length > 0 && (!who.channelId || !policy.allowedChannels.includes(who.channelId))) {
     return {
@@ -44,7 +52,8 @@ export function checkAccess(policy: AccessPolicy, who: Requester, mutates: boole
         .join(', ')}, or ask an admin to add it to YTM_SLACK_ALLOWED_CHANNELS.`,
     };
   }
-  if (policy.allowedUsers.includes(who.userId)) return { ok: true };
+  if (need === 'decide' || policy.allowedUsers.includes(who.userId)) return { ok: true };
+  const mutates = need === 'run';
   if (!mutates && policy.readonlyOpen && policy.allowedChannels.length > 0) return { ok: true };
   if (policy.allowedUsers.length === 0) {
     return {

@@ -7,6 +7,7 @@ import type { BotDeps } from './deps.js';
 import { saveLastDoctor } from './last-doctor.js';
 import { type ReplyTarget, reply } from './reply.js';
 import { doctorFailureView, doctorReportView } from './views/doctor-report.js';
+import { plainView } from './views/help.js';
 
 export function isDoctorReport(v: unknown): v is DoctorReport {
   if (!v || typeof v !== 'object') return false;
@@ -20,8 +21,13 @@ export function doctorTimeoutMs(deps: BotDeps): number {
 }
 
 export async function runDoctor(deps: BotDeps, client: WebClient, target: ReplyTarget): Promise<void> {
-  const { done } = deps.jobs.run({ args: ['doctor', '--json', '--events'], timeoutMs: doctorTimeoutMs(deps) });
-  const outcome = await done;
+  // One doctor at a time: a request (or "Run doctor again" click) while one runs gets that run's report too.
+  const start = deps.jobs.runShared({ args: ['doctor', '--json', '--events'], timeoutMs: doctorTimeoutMs(deps) });
+  if (start.busy) {
+    await reply(client, target, plainView(`:hourglass: ${start.busy}`), { inChannel: false }, deps.log);
+    return;
+  }
+  const outcome = await start.done;
   let view: { text: string; blocks: unknown[] };
   if (isDoctorReport(outcome.result)) {
     view = doctorReportView(outcome.result, { requestedBy: target.userId });
@@ -41,7 +47,7 @@ export async function runDoctor(deps: BotDeps, client: WebClient, target: ReplyT
   }
   const via = await reply(client, target, view, { inChannel: true }, deps.log);
   deps.log.info(
-    { user: target.userId, channel: target.channelId, via, status: outcome.status },
+    { user: target.userId, channel: target.channelId, via, status: outcome.status, shared: start.shared === true },
     'doctor report posted',
   );
 }

@@ -34,13 +34,14 @@ async function main(): Promise<void> {
 
   const log = createLogger({ level: config.YTM_LOG_LEVEL, name: 'ytm-bot' });
   const paths = resolvePaths(config);
+  const settings = botSettings(config);
   const deps: BotDeps = {
     config,
-    settings: botSettings(config),
+    settings,
     stateDir: paths.stateDir,
     host: makeHost(),
     log,
-    jobs: new JobControl(log),
+    jobs: new JobControl(log, undefined, process.env, settings.jobLimits),
     policy: accessPolicy(config),
     inflight: new Set(),
   };

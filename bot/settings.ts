@@ -1,4 +1,5 @@
 import type { Config } from '../lib/config.js';
+import type { JobLimits } from './job-control.js';
 
 // The bot's tuning knobs, validated with the rest of the configuration in lib/config.ts.
 
@@ -15,6 +16,8 @@ export interface BotSettings {
   jobTimeoutMs: number;
   /** How long `ytm apply` of an approved plan may run (ms). */
   applyTimeoutMs: number;
+  /** How many job children may run at once (YTM_SLACK_MAX_JOBS, YTM_SLACK_MAX_JOBS_PER_KIND). */
+  jobLimits: JobLimits;
 }
 
 export function botSettings(c: Config): BotSettings {
@@ -25,5 +28,6 @@ export function botSettings(c: Config): BotSettings {
     wakeJumpMs: c.YTM_SLACK_WAKE_JUMP_MS,
     jobTimeoutMs: c.YTM_SLACK_JOB_TIMEOUT_MS,
     applyTimeoutMs: c.YTM_APPLY_TIMEOUT_MIN * 60_000,
+    jobLimits: { total: c.YTM_SLACK_MAX_JOBS, perKind: c.YTM_SLACK_MAX_JOBS_PER_KIND },
   };
 }

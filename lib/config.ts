@@ -4,6 +4,7 @@ import path from 'node:path';
 import { parse as parseDotenv } from 'dotenv';
 import { z } from 'zod';
 import { isInside } from './fs/contain.js';
+import { isSecretEnvName } from './guard/env.js';
 
 // Every variable ytm-ops reads, in one schema. Storage names keep the Python predecessor's names so an
 // existing factory `.env` works unchanged. Values arrive as strings from the environment.
@@ -156,6 +157,9 @@ export const configSchema = z.object({
   YTM_SLACK_WATCHDOG_SILENCE_MS: num(30 * 60_000, { int: true, min: 0, max: 86_400_000 }),
   YTM_SLACK_WAKE_JUMP_MS: num(30_000, { int: true, min: 0, max: 3_600_000 }),
   YTM_SLACK_JOB_TIMEOUT_MS: num(120_000, { int: true, min: 1_000, max: 3_600_000 }),
+  // Job children the bot runs at once: all kinds together, and of one kind (doctor, store, outbox, apply).
+  YTM_SLACK_MAX_JOBS: num(4, { int: true, min: 1, max: 32 }),
+  YTM_SLACK_MAX_JOBS_PER_KIND: num(2, { int: true, min: 1, max: 16 }),
   // Applying an approved plan copies real media (GiBs over SMB): it gets its own, much longer limit. It also
   // bounds each child of a terminal `--run`; fractions are allowed (0.05 = 3 s, for tests).
   YTM_APPLY_TIMEOUT_MIN: num(360, { min: 0.01, max: 2_880 }),
@@ -196,6 +200,12 @@ export function loadConfig(
     }
   }
   const merged: Record<string, string | undefined> = { ...fileValues, ...env };
+  // Only the bot itself (requireSlack) may hold Slack tokens. Every other process (a job child of the bot, a
+  // terminal `ytm`, a guard child) drops secrets from the file and the environment, whoever started it.
+  // SLACK_API_URL is an address, not a secret: it stays, so its problems are still reported.
+  if (!opts.requireSlack) {
+    for (const name of Object.keys(merged)) if (isSecretEnvName(name) && name !== 'SLACK_API_URL') delete merged[name];
+  }
   const parsed = configSchema.safeParse(merged);
   // The bot's token checks run on the raw values too, so one start-up reports every problem at once.
   const tokens = opts.requireSlack ? slackProblems(merged) : [];

@@ -6,7 +6,7 @@ import type { WebClient } from '@slack/web-api';
 import { approvalsNeeded, canApprove } from '../../lib/approvals/policy.js';
 import type { ApprovalRecord } from '../../lib/approvals/record.js';
 import { getPlan, recordApproval } from '../../lib/approvals/store.js';
-import { isPlanId } from '../../lib/plan/id.js';
+import { isPlanId, shortId } from '../../lib/plan/id.js';
 import { audit, type BotDeps } from '../deps.js';
 import { reply } from '../reply.js';
 import { planCardView } from '../views/plan-card.js';
@@ -19,6 +19,8 @@ export interface Click {
   planId: string;
   userId: string;
   channelId: string | undefined;
+  /** ts of the message the button was on. */
+  messageTs: string | undefined;
   responseUrl: string | undefined;
 }
 
@@ -30,6 +32,44 @@ export function tellClicker(deps: BotDeps, client: WebClient, click: Click, text
     { inChannel: false },
     deps.log,
   ).catch((err: unknown) => deps.log.warn({ err: (err as Error).message }, 'ephemeral answer failed'));
+}
+
+/**
+ * Whether the click came from this plan's card: the message recorded on the plan, or, for a card that went out
+ * through a response_url (no ts known), the channel the plan was requested in.
+ */
+export function isOnPlanCard(rec: ApprovalRecord, click: Click): boolean {
+  if (rec.slack) return click.channelId === rec.slack.channel && click.messageTs === rec.slack.ts;
+  return click.channelId !== undefined && click.channelId === rec.requestedIn;
+}
+
+/** Refuses (ephemerally, audited) a plan button that is not on the plan's card; true when it refused. */
+export async function refusedOffCard(
+  deps: BotDeps,
+  client: WebClient,
+  click: Click,
+  rec: ApprovalRecord,
+  what: 'approve' | 'cancel',
+): Promise<boolean> {
+  if (isOnPlanCard(rec, click)) return false;
+  await audit(deps, 'plan.click_refused', click.userId, {
+    planId: rec.planId,
+    what,
+    reason: 'not_the_plan_card',
+    channel: click.channelId ?? null,
+    ts: click.messageTs ?? null,
+  });
+  deps.log.warn(
+    { planId: rec.planId, user: click.userId, what, ts: click.messageTs },
+    'click off the plan card refused',
+  );
+  await tellClicker(
+    deps,
+    client,
+    click,
+    `:no_entry: This button is not on the card of plan \`${shortId(rec.planId)}\`; only the plan's own card can ${what} it. Nothing was done.`,
+  );
+  return true;
 }
 
 const mention = (u: string) => (/^[UW][A-Z0-9]+$/.test(u) ? `<@${u}>` : `\`${u}\``);
@@ -62,6 +102,7 @@ export async function handleApprove(deps: BotDeps, client: WebClient, click: Cli
     await tellClicker(deps, client, click, ':question: No such plan (it may have been made on another machine).');
     return;
   }
+  if (await refusedOffCard(deps, client, click, rec, 'approve')) return;
   const twoPersonRule = deps.config.YTM_TWO_PERSON_RULE;
   const policy = canApprove({
     user: click.userId,
@@ -92,7 +133,23 @@ export async function handleApprove(deps: BotDeps, client: WebClient, click: Cli
     destructive: rec.plan.destructive,
     destructiveApprovals: deps.config.YTM_DESTRUCTIVE_APPROVALS,
   });
-  const vote = await recordApproval(deps.stateDir, rec.planId, { user: click.userId, needed });
+  // The apply child's place is taken before the vote: an approval must never be recorded with no room to run it.
+  const slot = deps.jobs.reserve('apply');
+  if ('busy' in slot) {
+    deps.log.warn({ planId: rec.planId, user: click.userId }, 'approval deferred: job limit reached');
+    await tellClicker(
+      deps,
+      client,
+      click,
+      `:hourglass: ${slot.busy} Your approval was not recorded; click Approve again.`,
+    );
+    return;
+  }
+  const vote = await recordApproval(deps.stateDir, rec.planId, { user: click.userId, needed }).catch((err: unknown) => {
+    slot.release();
+    throw err;
+  });
+  if (!vote.ok || !vote.approved) slot.release();
   if (!vote.ok) {
     const cur = vote.current;
     if (vote.reason === 'expired' && cur) {
@@ -158,5 +215,5 @@ export async function handleApprove(deps: BotDeps, client: WebClient, click: Cli
     ),
     click.responseUrl,
   );
-  await runApproved(deps, client, approved, click.userId, click.responseUrl);
+  await runApproved(deps, client, approved, click.userId, click.responseUrl, slot);
 }

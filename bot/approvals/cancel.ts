@@ -5,7 +5,7 @@ import { getPlan, transition } from '../../lib/approvals/store.js';
 import { isPlanId } from '../../lib/plan/id.js';
 import { audit, type BotDeps } from '../deps.js';
 import { cancelledView } from '../views/plan-status.js';
-import { type Click, notAwaitingText, tellClicker } from './approve.js';
+import { type Click, notAwaitingText, refusedOffCard, tellClicker } from './approve.js';
 import { updateCard } from './card.js';
 
 export async function handleCancel(deps: BotDeps, client: WebClient, click: Click): Promise<void> {
@@ -14,9 +14,11 @@ export async function handleCancel(deps: BotDeps, client: WebClient, click: Clic
     await tellClicker(deps, client, click, ':question: No such plan.');
     return;
   }
+  if (await refusedOffCard(deps, client, click, rec, 'cancel')) return;
   const mayCancel = click.userId === rec.requestedBy || deps.config.YTM_SLACK_APPROVERS.includes(click.userId);
   if (!mayCancel) {
-    await audit(deps, 'plan.cancel_refused', click.userId, { planId: rec.planId });
+    await audit(deps, 'plan.cancel_refused', click.userId, { planId: rec.planId, channel: click.channelId ?? null });
+    deps.log.warn({ planId: rec.planId, user: click.userId }, 'cancel refused');
     await tellClicker(
       deps,
       client,

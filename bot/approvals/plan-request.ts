@@ -62,8 +62,18 @@ export async function requestPlan(deps: BotDeps, client: WebClient, req: PlanReq
     outcome: 'planning',
     via: req.via,
   });
-  const { done } = deps.jobs.run({ args: [...words, '--events'], timeoutMs: deps.settings.jobTimeoutMs });
-  const outcome = await done;
+  const start = deps.jobs.run({ args: [...words, '--events'], timeoutMs: deps.settings.jobTimeoutMs });
+  if (start.busy) {
+    await reply(
+      client,
+      target,
+      plainView(`:hourglass: \`/ytm ${esc(command)}\`: ${start.busy}`),
+      { inChannel: false },
+      deps.log,
+    );
+    return;
+  }
+  const outcome = await start.done;
   const dry = dryRunOf(outcome.result);
   if ('error' in dry) {
     const why =

@@ -2,24 +2,20 @@
 // card at most every few seconds, then the result card. A child that dies without a result leaves the plan
 // `running`; recovery (the runner is gone) turns it into `interrupted` with what the journal says was done.
 import type { WebClient } from '@slack/web-api';
+import { isApplySummary } from '../../jobs/engine/apply.js';
 import { recoverInterrupted } from '../../jobs/engine/recover.js';
-import type { ApplySummary } from '../../jobs/engine/types.js';
 import type { ApprovalRecord } from '../../lib/approvals/record.js';
 import { getPlan } from '../../lib/approvals/store.js';
 import type { JobEvent } from '../../lib/job-runner.js';
 import { scrubSecrets } from '../../lib/log.js';
 import { audit, type BotDeps } from '../deps.js';
+import type { JobSlot } from '../job-control.js';
 import { failedToRunView, interruptedView, resultView, runningView } from '../views/plan-status.js';
 import { updateCard } from './card.js';
 import { EditThrottle } from './throttle.js';
 
 /** Progress edits at most this often (anchors §7 F22: one edit per 3–5 s). */
 export const PROGRESS_EDIT_MS = 3_000;
-
-export function isApplySummary(v: unknown): v is ApplySummary {
-  const s = v as Partial<ApplySummary> | null;
-  return !!s && typeof s.planId === 'string' && typeof s.state === 'string' && Array.isArray(s.outcomes);
-}
 
 export function progressText(ev: JobEvent): string | undefined {
   if (ev.type !== 'progress' || typeof ev.message !== 'string') return undefined;
@@ -35,13 +31,14 @@ export async function runApproved(
   rec: ApprovalRecord,
   actor: string,
   responseUrl: string | undefined,
+  slot: JobSlot,
 ): Promise<void> {
   const approvedBy = rec.approvals.map((a) => a.user);
   const throttle = new EditThrottle(
     (text) => updateCard(deps, client, rec, runningView(rec, approvedBy, text), responseUrl),
     PROGRESS_EDIT_MS,
   );
-  const { done } = deps.jobs.run({
+  const { done } = slot.run({
     args: ['apply', rec.planId, '--events', '--actor', actor],
     timeoutMs: deps.settings.applyTimeoutMs,
     onEvent: (ev) => {

@@ -13,6 +13,7 @@ import { type ReplyTarget, reply } from '../reply.js';
 import { helpView, plainView, usageErrorView } from '../views/help.js';
 import { clip, esc } from '../views/limits.js';
 import { isOutboxListing, outboxListView } from '../views/outbox.js';
+import { controlCharacterProblem } from './control-chars.js';
 
 /** The longest `/ytm` text we look at; Slack itself caps slash command text well below this. */
 const MAX_TEXT = 4000;
@@ -25,12 +26,15 @@ export function registerYtmCommand(app: App, deps: BotDeps): void {
   app.command('/ytm', async ({ command, ack, client }) => {
     const who = requesterOf(command);
     const text = command.text ?? '';
+    const unreadable = controlCharacterProblem(text);
     const parsed: ParseResult =
       text.length > MAX_TEXT
         ? { ok: false, error: `the command is too long (${text.length} characters; at most ${MAX_TEXT})` }
-        : parseCommandLine(tokenize(text));
+        : unreadable
+          ? { ok: false, error: unreadable }
+          : parseCommandLine(tokenize(text));
     const mutates = parsed.ok ? parsed.command.spec.mutates : false;
-    const decision = checkAccess(deps.policy, who, mutates);
+    const decision = checkAccess(deps.policy, who, mutates ? 'run' : 'read');
 
     if (!decision.ok) {
       await ack({
@@ -126,12 +130,14 @@ export function registerYtmCommand(app: App, deps: BotDeps): void {
 }
 
 async function listOutbox(deps: BotDeps, client: WebClient, target: ReplyTarget): Promise<void> {
-  const { done } = deps.jobs.run({ args: ['outbox', '--events'], timeoutMs: deps.settings.jobTimeoutMs });
-  const outcome = await done;
-  const view = isOutboxListing(outcome.result)
-    ? outboxListView(outcome.result)
-    : plainView(
-        `:x: Could not list the outbox (${outcome.status}, exit ${outcome.exitCode ?? outcome.signal ?? '?'}).`,
-      );
+  const start = deps.jobs.run({ args: ['outbox', '--events'], timeoutMs: deps.settings.jobTimeoutMs });
+  const outcome = await start.done;
+  const view = start.busy
+    ? plainView(`:hourglass: ${start.busy}`)
+    : isOutboxListing(outcome.result)
+      ? outboxListView(outcome.result)
+      : plainView(
+          `:x: Could not list the outbox (${outcome.status}, exit ${outcome.exitCode ?? outcome.signal ?? '?'}).`,
+        );
   await reply(client, target, view, { inChannel: false }, deps.log);
 }

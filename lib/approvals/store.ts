@@ -189,9 +189,12 @@ export async function transition(stateDir: string, id: string, req: TransitionRe
     if (!from.includes(cur.state)) return { ok: false, reason: 'state_mismatch', current: cur };
     if (!canTransition(cur.state, req.to)) return { ok: false, reason: 'illegal_transition', current: cur };
     const now = req.now ?? new Date();
-    if (req.to === 'approved' && now.getTime() >= Date.parse(cur.expiresAt)) {
-      // Fail closed: an approval that arrives after the TTL expires the plan instead.
-      const expired = applyTransition(cur, 'expired', now, { note: 'approval arrived after expiry' });
+    const starting = req.to === 'running' && cur.state === 'approved';
+    if ((req.to === 'approved' || starting) && now.getTime() >= Date.parse(cur.expiresAt)) {
+      // Fail closed: an approval that arrives after the TTL, or an approved plan that had not started by then
+      // (a late `ytm apply`, a bot that was down), expires the plan instead.
+      const note = starting ? 'not started before expiry' : 'approval arrived after expiry';
+      const expired = applyTransition(cur, 'expired', now, { note });
       await writeRecord(stateDir, expired);
       return { ok: false, reason: 'expired', current: expired };
     }

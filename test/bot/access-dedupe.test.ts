@@ -12,37 +12,58 @@ const policy = (p: Partial<AccessPolicy> = {}): AccessPolicy => ({
 
 describe('checkAccess', () => {
   it('allows a listed user in a listed channel, refuses others by reason', () => {
-    expect(checkAccess(policy(), { userId: 'U1', channelId: 'C1', teamId: 'T1' }, true).ok).toBe(true);
-    expect(checkAccess(policy(), { userId: 'U2', channelId: 'C1', teamId: 'T1' }, false)).toMatchObject({
+    expect(checkAccess(policy(), { userId: 'U1', channelId: 'C1', teamId: 'T1' }, 'run').ok).toBe(true);
+    expect(checkAccess(policy(), { userId: 'U2', channelId: 'C1', teamId: 'T1' }, 'read')).toMatchObject({
       ok: false,
       reason: 'user_not_allowed',
     });
-    expect(checkAccess(policy(), { userId: 'U1', channelId: 'C2', teamId: 'T1' }, false)).toMatchObject({
+    expect(checkAccess(policy(), { userId: 'U1', channelId: 'C2', teamId: 'T1' }, 'read')).toMatchObject({
       ok: false,
       reason: 'channel_not_allowed',
     });
-    expect(checkAccess(policy({ teamId: 'T9' }), { userId: 'U1', channelId: 'C1', teamId: 'T1' }, false)).toMatchObject(
-      { ok: false, reason: 'team_not_allowed' },
-    );
+    expect(
+      checkAccess(policy({ teamId: 'T9' }), { userId: 'U1', channelId: 'C1', teamId: 'T1' }, 'read'),
+    ).toMatchObject({ ok: false, reason: 'team_not_allowed' });
   });
 
   it('read-only commands may be opened to everyone in allowed channels; mutating ones never', () => {
     const open = policy({ readonlyOpen: true });
-    expect(checkAccess(open, { userId: 'U2', channelId: 'C1', teamId: undefined }, false).ok).toBe(true);
-    expect(checkAccess(open, { userId: 'U2', channelId: 'C1', teamId: undefined }, true).ok).toBe(false);
+    expect(checkAccess(open, { userId: 'U2', channelId: 'C1', teamId: undefined }, 'read').ok).toBe(true);
+    expect(checkAccess(open, { userId: 'U2', channelId: 'C1', teamId: undefined }, 'run').ok).toBe(false);
     // Without a channel list, "open" would mean the whole workspace: it does not apply.
     expect(
       checkAccess(
         policy({ readonlyOpen: true, allowedChannels: [] }),
         { userId: 'U2', channelId: 'C5', teamId: undefined },
-        false,
+        'read',
       ).ok,
     ).toBe(false);
   });
 
+  it('Approve/Cancel (decide) get the team and channel rules; the plan decides who, not the allowlist', () => {
+    const who = { userId: 'U9', channelId: 'C1', teamId: 'T1' };
+    expect(checkAccess(policy({ teamId: 'T1' }), who, 'decide').ok).toBe(true);
+    expect(checkAccess(policy({ teamId: 'T9' }), who, 'decide')).toMatchObject({
+      ok: false,
+      reason: 'team_not_allowed',
+    });
+    expect(checkAccess(policy(), { ...who, channelId: 'C2' }, 'decide')).toMatchObject({
+      ok: false,
+      reason: 'channel_not_allowed',
+    });
+    expect(checkAccess(policy(), { ...who, channelId: undefined }, 'decide').ok).toBe(false);
+  });
+
+  it('the Home tab gets the team rule only (it has no channel)', () => {
+    expect(checkAccess(policy(), { userId: 'U1', channelId: undefined, teamId: 'T1' }, 'home').ok).toBe(true);
+    expect(checkAccess(policy({ teamId: 'T9' }), { userId: 'U1', channelId: undefined, teamId: 'T1' }, 'home').ok).toBe(
+      false,
+    );
+  });
+
   it('fails closed with no allowlist at all', () => {
     const none = policy({ allowedUsers: [], allowedChannels: [] });
-    expect(checkAccess(none, { userId: 'U1', channelId: 'C1', teamId: undefined }, false)).toMatchObject({
+    expect(checkAccess(none, { userId: 'U1', channelId: 'C1', teamId: undefined }, 'read')).toMatchObject({
       ok: false,
       reason: 'no_allowlist',
     });

@@ -27,6 +27,7 @@ describe('approval audit order', () => {
     const env = { ...w.env, YTM_SLACK_APPROVERS: 'U0APPROVER' };
     const { planId } = await storedPlan(env, storeInput({ path: 'audio/final/CH02/043/CH02-043.wav' }), {
       approve: false,
+      requestedIn: 'C0OPS',
     });
     const loaded = loadConfig(env);
     if (!loaded.ok) throw new Error(JSON.stringify(loaded.problems));
@@ -41,16 +42,15 @@ describe('approval audit order', () => {
       durationMs: 0,
       abandoned: false,
     };
-    const jobs = {
-      run(req: JobRequest) {
-        // Synchronously, as the child would be spawned: what has reached the log by now?
-        started.push({
-          args: req.args,
-          logAtStart: existsSync(auditFile(w.state)) ? readFileSync(auditFile(w.state), 'utf8') : '',
-        });
-        return { pid: undefined, done: Promise.resolve(outcome) };
-      },
-    } as unknown as JobControl;
+    const run = (req: JobRequest) => {
+      // Synchronously, as the child would be spawned: what has reached the log by now?
+      started.push({
+        args: req.args,
+        logAtStart: existsSync(auditFile(w.state)) ? readFileSync(auditFile(w.state), 'utf8') : '',
+      });
+      return { pid: undefined, done: Promise.resolve(outcome) };
+    };
+    const jobs = { reserve: () => ({ release() {}, run }) } as unknown as JobControl;
     const deps: BotDeps = {
       config: loaded.config,
       settings: botSettings(loaded.config),
@@ -64,7 +64,8 @@ describe('approval audit order', () => {
     await handleApprove(deps, {} as WebClient, {
       planId,
       userId: 'U0APPROVER',
-      channelId: undefined,
+      channelId: 'C0OPS',
+      messageTs: undefined,
       responseUrl: undefined,
     });
     await Promise.all([...deps.inflight]);

@@ -1,7 +1,16 @@
 // Helpers for the approval e2e tests: post a plan through `/ytm`, find its card, click its buttons, and read
 // the plan record, the audit log and the bot's log the way an operator would check them.
 import { createHash } from 'node:crypto';
-import { readFileSync, rmSync } from 'node:fs';
+import {
+  closeSync,
+  createReadStream,
+  existsSync,
+  openSync,
+  readdirSync,
+  readFileSync,
+  rmSync,
+  writeSync,
+} from 'node:fs';
 import path from 'node:path';
 import type { ApprovalRecord } from '../../lib/approvals/record.js';
 import { readAudit } from '../../lib/audit/log.js';
@@ -47,16 +56,19 @@ export function buttonsOf(m: StoredMessage | undefined): { action_id: string; va
 }
 
 /** `/ytm <text>` as ALLOWED_USER in OPS_CHANNEL; resolves with the plan card it posts. */
-export async function requestCard(rig: Rig, text: string, user = ALLOWED_USER): Promise<Card> {
+export async function requestCard(rig: Rig, text: string, user = ALLOWED_USER, timeoutMs = 20_000): Promise<Card> {
   const before = new Set(rig.emu.messages(OPS_CHANNEL).map((m) => m.ts));
   const push = rig.emu.pushSlashCommand({ text, user_id: user, channel_id: OPS_CHANNEL });
   const ack = await rig.emu.waitForAck(push.envelopeId, 3000);
   if (!String(ack.payload.text ?? '').includes('planning'))
     throw new Error(`unexpected ack: ${JSON.stringify(ack.payload)}`);
-  const msg = await poll('the plan card', () =>
-    rig.emu
-      .messages(OPS_CHANNEL)
-      .find((m) => !before.has(m.ts) && !m.thread_ts && /^Plan [0-9a-f]{10}:/.test(m.text ?? '')),
+  const msg = await poll(
+    'the plan card',
+    () =>
+      rig.emu
+        .messages(OPS_CHANNEL)
+        .find((m) => !before.has(m.ts) && !m.thread_ts && /^Plan [0-9a-f]{10}:/.test(m.text ?? '')),
+    timeoutMs,
   );
   const approve = buttonsOf(msg).find((b) => b.action_id === 'plan.approve' || b.action_id === 'plan.cancel');
   return {
@@ -115,4 +127,46 @@ export function clearSharedScripts(ws: GeneratedWorkspace): void {
     const [ch, nnn] = id.split('-') as [string, string];
     rmSync(path.join(ws.paths.sharedBase, 'scripts', ch, nnn), { recursive: true, force: true });
   }
+}
+
+export const MiB = 1024 * 1024;
+
+/** The final WAV of an episode id (CH01-002) in a generated workspace. */
+export const wavOf = (ws: GeneratedWorkspace, id: string) => {
+  const [ch, nnn] = id.split('-') as [string, string];
+  return path.join(ws.paths.audioFinal, ch, nnn, `${id}.wav`);
+};
+
+/** Replaces a WAV with `bytes` of non-repeating-per-MiB data (fast to write, distinct content). */
+export function bigFile(file: string, bytes: number): void {
+  const block = Buffer.alloc(MiB);
+  const fd = openSync(file, 'w');
+  try {
+    for (let i = 0; i < bytes / MiB; i++) {
+      block.writeUInt32LE(i, 0);
+      block.fill(i & 0xff, 4, 4096);
+      writeSync(fd, block);
+    }
+  } finally {
+    closeSync(fd);
+  }
+}
+
+/** Resolves once the copy to `dest` is under way: a temp file beside its final name, and the plan running. */
+export function copyUnderWay(rig: Rig, planId: string, dest: string, timeoutMs = 15_000): Promise<true> {
+  return poll(
+    `the copy to ${path.basename(dest)} to be under way`,
+    () =>
+      readRecord(rig, planId).state === 'running' &&
+      existsSync(path.dirname(dest)) &&
+      readdirSync(path.dirname(dest)).some((f) => f !== path.basename(dest) && f.includes(path.basename(dest))),
+    timeoutMs,
+  ) as Promise<true>;
+}
+
+/** Hashes without blocking this process's event loop (the emulator lives here: a blocked loop loses pongs). */
+export async function sha256Stream(file: string): Promise<string> {
+  const h = createHash('sha256');
+  for await (const chunk of createReadStream(file, { highWaterMark: 4 * MiB })) h.update(chunk as Buffer);
+  return h.digest('hex');
 }

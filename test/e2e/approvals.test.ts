@@ -6,6 +6,7 @@ import { existsSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { StoreAction } from '../../jobs/store/action.js';
+import { readAudit } from '../../lib/audit/log.js';
 import {
   APPROVER,
   applyStarts,
@@ -21,7 +22,7 @@ import {
   requestCard,
   sha256File,
 } from './approvals-support.js';
-import { ALLOWED_USER, OPS_CHANNEL, OTHER_USER, type Rig, startRig } from './harness.js';
+import { ALLOWED_USER, OPS_CHANNEL, OTHER_CHANNEL, OTHER_USER, type Rig, startRig } from './harness.js';
 
 let rig: Rig;
 let posted: string[];
@@ -245,6 +246,57 @@ describe('Cancel, expiry and stale plans never run', () => {
   }, 60_000);
 });
 
+describe('clicks that do not come from the plan card, or from someone who may not act', () => {
+  it("an approver's Approve on a message that is not the plan card is refused, audited, and runs nothing", async () => {
+    const card = await requestCard(rig, `store --episode ${episode(1)}`);
+    const planId = card.planId as string;
+    await poll('the card ref on the plan', () => readRecord(rig, planId).slack);
+    // The plan's id in a button on another message (a forged or copied button): same channel, other ts.
+    const forged = rig.emu.pushBlockAction({
+      user: APPROVER,
+      channel: OPS_CHANNEL,
+      message_ts: '1600000000.000100',
+      action_id: 'plan.approve',
+      value: planId,
+    });
+    await rig.emu.waitForAck(forged.envelopeId, 3000);
+    expect(await ephemeralFor(rig, forged.responseUrlId as string)).toContain('not on the card of plan');
+    await poll('click refusal audit', async () => (await auditKinds(rig, planId, 'plan.click_refused')) === 1);
+    expect(readRecord(rig, planId).state).toBe('awaiting_approval');
+    expect(readRecord(rig, planId).approvals).toEqual([]);
+    expect(applyStarts(rig, planId)).toBe(0);
+    for (const a of actionsOf(planId)) expect(existsSync(a.dest)).toBe(false);
+    expect(buttonsOf(card.message()).map((b) => b.action_id)).toEqual(['plan.approve', 'plan.cancel']);
+  });
+
+  it("Cancel by someone else is refused ephemerally; the requester's Cancel from another channel too; the plan still awaits", async () => {
+    const card = await requestCard(rig, `store --episode ${episode(1)}`);
+    const planId = card.planId as string;
+    await poll('the card ref on the plan', () => readRecord(rig, planId).slack);
+    const stranger = click(rig, card, 'plan.cancel', OTHER_USER);
+    const answer = await ephemeralFor(rig, stranger.responseUrlId as string);
+    expect(answer).toContain(`Only the requester (<@${ALLOWED_USER}>) or an approver may cancel`);
+    await poll('cancel refusal audit', async () => (await auditKinds(rig, planId, 'plan.cancel_refused')) === 1);
+    // The requester, but the click comes from a channel the bot does not serve.
+    const elsewhere = rig.emu.pushBlockAction({
+      user: ALLOWED_USER,
+      channel: OTHER_CHANNEL,
+      message_ts: card.ts,
+      action_id: 'plan.cancel',
+      value: planId,
+    });
+    expect(await ephemeralFor(rig, elsewhere.responseUrlId as string)).toContain('not enabled in this channel');
+    const refused = (await readAudit(rig.stateDir)).filter(
+      (e) => e.kind === 'slack.refused' && (e.data as { what?: string }).what === 'button plan.cancel',
+    );
+    expect(refused.map((e) => (e.data as { reason?: string }).reason)).toEqual(['channel_not_allowed']);
+    expect(readRecord(rig, planId).state).toBe('awaiting_approval');
+    expect(buttonsOf(card.message()).map((b) => b.action_id)).toEqual(['plan.approve', 'plan.cancel']);
+    expect(card.text()).not.toContain('Cancelled');
+    rig.emu.assertNoViolations();
+  });
+});
+
 describe('fail closed without approvers', () => {
   let bare: Rig;
   beforeAll(async () => {
@@ -261,5 +313,26 @@ describe('fail closed without approvers', () => {
     expect(card.text()).toContain('YTM_SLACK_APPROVERS');
     expect(buttonsOf(card.message()).map((b) => b.action_id)).toEqual(['plan.cancel']);
     bare.emu.assertNoViolations();
+  });
+
+  it('a forged Approve (the card has no such button) is refused, audited, and the plan is not run', async () => {
+    const card = await requestCard(bare, `store --episode ${postedEpisodes(bare.ws)[1]}`);
+    const planId = card.planId as string;
+    await poll('the card ref on the plan', () => readRecord(bare, planId).slack);
+    const forged = bare.emu.pushBlockAction({
+      user: ALLOWED_USER,
+      channel: OPS_CHANNEL,
+      message_ts: card.ts,
+      action_id: 'plan.approve',
+      value: planId,
+    });
+    await bare.emu.waitForAck(forged.envelopeId, 3000);
+    expect(await ephemeralFor(bare, forged.responseUrlId as string)).toContain('No approvers are configured');
+    await poll('refusal audit', async () => (await auditKinds(bare, planId, 'plan.approve_refused')) === 1);
+    expect(readRecord(bare, planId).state).toBe('awaiting_approval');
+    expect(applyStarts(bare, planId)).toBe(0);
+    for (const a of readRecord(bare, planId).plan.actions as unknown as StoreAction[]) {
+      expect(existsSync(a.dest)).toBe(false);
+    }
   });
 });

@@ -33,7 +33,7 @@ export function storeInput(over: Partial<StoreInput> = {}): StoreInput {
 export function storedPlan(
   env: Record<string, string>,
   input: StoreInput,
-  opts: { approve?: boolean; ttlMs?: number } = {},
+  opts: { approve?: boolean; ttlMs?: number; requestedIn?: string } = {},
 ): Promise<{ planId: string; ctx: JobContext }> {
   return storedJobPlan(storeJob, env, input, opts);
 }
@@ -42,12 +42,16 @@ export async function storedJobPlan<I extends JsonObject>(
   job: Job<I>,
   env: Record<string, string>,
   input: I,
-  opts: { approve?: boolean; ttlMs?: number } = {},
+  opts: { approve?: boolean; ttlMs?: number; requestedIn?: string } = {},
 ): Promise<{ planId: string; ctx: JobContext }> {
   const ctx = contextFor(env);
   const { plan, planId } = await planJob(job, input, ctx);
   if (plan.refusals.length > 0) throw new Error(`plan refused: ${JSON.stringify(plan.refusals)}`);
-  await savePlan(ctx.paths.stateDir, plan, { requestedBy: 'U0REQUESTER', ttlMs: opts.ttlMs ?? 60_000 });
+  await savePlan(ctx.paths.stateDir, plan, {
+    requestedBy: 'U0REQUESTER',
+    requestedIn: opts.requestedIn,
+    ttlMs: opts.ttlMs ?? 60_000,
+  });
   if (opts.approve !== false) {
     const vote = await recordApproval(ctx.paths.stateDir, planId, { user: 'U0APPROVER', needed: 1 });
     if (!vote.ok) throw new Error(`approval failed: ${vote.reason}`);
