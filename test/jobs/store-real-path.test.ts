@@ -1,5 +1,5 @@
 // The store guards judge the file a path names, not the path as typed: another spelling on a case-insensitive
-// volume (a real exFAT volume here, like the Mac's disk), a folder symlink inside the workspace, a file whose
+// volume (a real exFAT volume and a real SMB share here, like the Mac's disk and the NAS), a folder symlink inside the workspace, a file whose
 // episode only its name tells, and a file whose episode nothing tells (refused for --move/--symlink-back
 // unless break-glass, audited). Through the real `ytm` child.
 import { existsSync, lstatSync, mkdirSync, mkdtempSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
@@ -8,7 +8,8 @@ import path from 'node:path';
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import type { StoreAction } from '../../jobs/store/action.js';
 import { readAudit } from '../../lib/audit/log.js';
-import { type ExfatMount, mountExfat } from '../faults/exfat.js';
+import { mountExfat } from '../faults/exfat.js';
+import { startSmbShare } from '../faults/smb-share.js';
 import { filesUnder } from './support/files.js';
 import { json, ytm } from './support/run.js';
 import { type MiniWorkspace, miniWorkspace, sha256Of, writeFile } from './support/workspace.js';
@@ -29,68 +30,87 @@ async function refused(args: string[], env: Record<string, string> = w.env): Pro
   return json<Out>(r).plan.refusals;
 }
 
-describe('on a case-insensitive volume (exFAT), other spellings are the same folders', () => {
-  let vol: ExfatMount;
-  let repoParent: string;
-  beforeAll(async () => {
-    vol = await mountExfat(tmpdir());
-  });
-  afterAll(async () => {
-    await vol?.close();
-  });
-  beforeEach(() => {
-    repoParent = mkdtempSync(path.join(vol.dir, 'repo-'));
-    w = miniWorkspace({ repoParent });
-  });
-  afterEach(() => {
-    rmSync(w.dir, { recursive: true, force: true });
-    rmSync(repoParent, { recursive: true, force: true });
-  });
+/** A case-insensitive volume the workspace lives on: `dir` to put it in, `close` to tear it all down. */
+type Volume = { dir: string; close(): Promise<void> };
 
-  it('--move of Thumbnails/… and Video/Runs/… is refused as archive-only', async () => {
-    for (const [written, typed] of [
-      ['thumbnails/assets/CH02/044/00_thumb.png', 'Thumbnails/assets/CH02/044/00_thumb.png'],
-      ['video/runs/CH02-044_v1/remotion/output/final.mp4', 'Video/Runs/CH02-044_v1/remotion/output/final.mp4'],
-    ] as const) {
-      writeFile(path.join(w.ws, written), 'image-or-video');
-      const refusals = await refused([typed, '--move']);
-      expect(refusals.map((r) => r.code)).toEqual(['ARCHIVE_ONLY']);
-      expect(refusals[0]?.message).toContain('--symlink-back');
-      expect(isFile(written)).toBe(true);
-    }
-  });
+const volumes: [string, () => Promise<Volume>][] = [
+  ['exFAT', () => mountExfat(tmpdir())],
+  [
+    'SMB (smbd + smbnetfs)',
+    async () => {
+      const share = await startSmbShare();
+      return { dir: share.root, close: () => share.stop() };
+    },
+  ],
+];
 
-  it('Audio/final/CH03/008/x.wav is CH03-008 (kind audio_final), and unposted', async () => {
-    writeFile(path.join(w.ws, 'audio/final/CH03/008/x.wav'), 'wav');
-    const plan = json<Out>(await ytm(['store', 'Audio/final/CH03/008/x.wav', '--json'], w.env)).plan;
-    expect(plan.actions[0]).toMatchObject({
-      kind: 'audio_final',
-      episode: 'CH03-008',
-      destRel: 'audio_final/CH03/008/x.wav',
+// 90 s per case: SMB through FUSE is slow on a shared machine, and each case runs `ytm` up to twice.
+describe.each(volumes)(
+  'on a case-insensitive volume (%s), other spellings are the same folders',
+  (_, mount) => {
+    let vol: Volume;
+    let repoParent: string;
+    beforeAll(async () => {
+      vol = await mount();
     });
-    const refusals = await refused(['Audio/final/CH03/008/x.wav', '--move']);
-    expect(refusals.map((r) => r.code)).toEqual(['UNPOSTED']);
-    expect(refusals[0]?.message).toContain('CH03-008');
-    expect(isFile('audio/final/CH03/008/x.wav')).toBe(true);
-  });
+    afterAll(async () => {
+      await vol?.close();
+    });
+    beforeEach(() => {
+      repoParent = mkdtempSync(path.join(vol.dir, 'repo-'));
+      w = miniWorkspace({ repoParent });
+    });
+    afterEach(() => {
+      rmSync(w.dir, { recursive: true, force: true });
+      rmSync(repoParent, { recursive: true, force: true });
+    });
 
-  it('a coordination lock on audio/final/CH02/044 blocks Audio/Final/CH02/044/…', async () => {
-    writeFileSync(
-      path.join(w.ws, 'logs/agent_tasks/coordination/locks/lock__20260126T105000Z__c4s3c4s3.json'),
-      JSON.stringify({
-        schema_version: 1,
-        kind: 'lock',
-        id: 'lock__20260126T105000Z__c4s3c4s3',
-        created_by: 'audio-redo',
-        mode: 'no_write',
-        scopes: ['workspaces/audio/final/CH02/044/*'],
-      }),
-    );
-    const refusals = await refused(['Audio/Final/CH02/044/CH02-044.wav']);
-    expect(refusals.map((r) => r.code)).toEqual(['LOCKED']);
-    expect(refusals[0]?.message).toContain('lock__20260126T105000Z__c4s3c4s3');
-  });
-});
+    it('--move of Thumbnails/… and Video/Runs/… is refused as archive-only', async () => {
+      for (const [written, typed] of [
+        ['thumbnails/assets/CH02/044/00_thumb.png', 'Thumbnails/assets/CH02/044/00_thumb.png'],
+        ['video/runs/CH02-044_v1/remotion/output/final.mp4', 'Video/Runs/CH02-044_v1/remotion/output/final.mp4'],
+      ] as const) {
+        writeFile(path.join(w.ws, written), 'image-or-video');
+        const refusals = await refused([typed, '--move']);
+        expect(refusals.map((r) => r.code)).toEqual(['ARCHIVE_ONLY']);
+        expect(refusals[0]?.message).toContain('--symlink-back');
+        expect(isFile(written)).toBe(true);
+      }
+    });
+
+    it('Audio/final/CH03/008/x.wav is CH03-008 (kind audio_final), and unposted', async () => {
+      writeFile(path.join(w.ws, 'audio/final/CH03/008/x.wav'), 'wav');
+      const plan = json<Out>(await ytm(['store', 'Audio/final/CH03/008/x.wav', '--json'], w.env)).plan;
+      expect(plan.actions[0]).toMatchObject({
+        kind: 'audio_final',
+        episode: 'CH03-008',
+        destRel: 'audio_final/CH03/008/x.wav',
+      });
+      const refusals = await refused(['Audio/final/CH03/008/x.wav', '--move']);
+      expect(refusals.map((r) => r.code)).toEqual(['UNPOSTED']);
+      expect(refusals[0]?.message).toContain('CH03-008');
+      expect(isFile('audio/final/CH03/008/x.wav')).toBe(true);
+    });
+
+    it('a coordination lock on audio/final/CH02/044 blocks Audio/Final/CH02/044/…', async () => {
+      writeFileSync(
+        path.join(w.ws, 'logs/agent_tasks/coordination/locks/lock__20260126T105000Z__c4s3c4s3.json'),
+        JSON.stringify({
+          schema_version: 1,
+          kind: 'lock',
+          id: 'lock__20260126T105000Z__c4s3c4s3',
+          created_by: 'audio-redo',
+          mode: 'no_write',
+          scopes: ['workspaces/audio/final/CH02/044/*'],
+        }),
+      );
+      const refusals = await refused(['Audio/Final/CH02/044/CH02-044.wav']);
+      expect(refusals.map((r) => r.code)).toEqual(['LOCKED']);
+      expect(refusals[0]?.message).toContain('lock__20260126T105000Z__c4s3c4s3');
+    });
+  },
+  90_000,
+);
 
 describe('on a case-sensitive volume', () => {
   beforeEach(() => {
