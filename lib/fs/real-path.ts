@@ -2,7 +2,8 @@
 // (`episodes/x` → `video/runs/…`) or another spelling on a case-insensitive volume (`Thumbnails/…` on a Mac
 // disk, exFAT, SMB) names the same file as the path a rule is written for. This module resolves a path to
 // its real location, expresses it relative to the real root, and gives the key guards compare: Unicode NFC
-// (macOS stores names decomposed) and lower-cased where the volume ignores case.
+// (macOS stores names decomposed) and lower-cased where the volume ignores case. It touches the file system
+// (realpath, stat, readdir of the root): use it for local roots, never for a share that may hang.
 import type { Stats } from 'node:fs';
 import { lstat, readdir, realpath, stat } from 'node:fs/promises';
 import { basename, dirname, join, resolve, sep } from 'node:path';
