@@ -1,10 +1,11 @@
 // What a store request means in files: each item is one source in the workspace and its place under
-// `uploads/<ns>/`. File form: one user path (contained in the workspace, episode inferred from its folder).
+// `uploads/<ns>/`. File form: one user path (its real path inside the workspace; episode from its folders or name).
 // Episode form: script, WAV, SRT and optionally the Remotion mp4 (facts §4.11).
 import { lstat, readlink } from 'node:fs/promises';
 import path from 'node:path';
-import { ContainmentError, isInside, resolveInside } from '../../lib/fs/contain.js';
+import { ContainmentError, isInside } from '../../lib/fs/contain.js';
 import { errCode } from '../../lib/fs/errors.js';
+import { type RealPath, realPathUnder } from '../../lib/fs/real-path.js';
 import type { Refusal } from '../../lib/plan/types.js';
 import { episodeFromRunName, splitEpisodeId } from '../../lib/planning/episode.js';
 import { inferEpisode, runIdOf } from './episode-path.js';
@@ -31,8 +32,6 @@ export interface ItemsResult {
   refusals: Refusal[];
 }
 
-const posix = (p: string) => p.split(path.sep).join('/');
-
 function destRelFor(kind: StoreKind, episode: string | null, fileName: string): string {
   const parts = episode ? splitEpisodeId(episode) : null;
   return parts ? `${kind}/${parts.channel}/${parts.video}/${fileName}` : `${kind}/${fileName}`;
@@ -41,12 +40,12 @@ function destRelFor(kind: StoreKind, episode: string | null, fileName: string): 
 /** Folders whose files are only ever archived (DESIGN, Safety rules), so `--move` may not take them away. */
 const ARCHIVE_ONLY = ['thumbnails/', 'video/runs/'];
 
-type Resolved = { ok: true; abs: string } | { ok: false; refusal: Refusal };
+type Resolved = { ok: true; real: RealPath & { rel: string; key: string } } | { ok: false; refusal: Refusal };
 
 /**
- * The folder holding the source must be physically inside the workspace (no `..`, no symlinked folder leading
- * out); the source's own name is kept as given, so a source that is itself a link is seen as a link (and then
- * refused, or recognised as already linked back) instead of being followed.
+ * The source must be inside the workspace lexically (no `..`) and physically: its real folder (symlinks
+ * resolved) is what every guard judges. The source's own name is kept as given, so a source that is itself a
+ * link is seen as a link (and then refused, or recognised as already linked back) instead of being followed.
  */
 async function contain(workspace: string, userPath: string): Promise<Resolved> {
   try {
@@ -55,8 +54,11 @@ async function contain(workspace: string, userPath: string): Promise<Resolved> {
     if (!isInside(workspace, lexical)) {
       throw new ContainmentError(workspace, userPath, `it resolves to ${JSON.stringify(lexical)}`);
     }
-    await resolveInside(workspace, path.dirname(lexical));
-    return { ok: true, abs: lexical };
+    const real = await realPathUnder(workspace, lexical);
+    if (real.rel === null || real.key === null) {
+      throw new ContainmentError(workspace, userPath, `a symlink leads to ${JSON.stringify(real.abs)}`);
+    }
+    return { ok: true, real: { ...real, rel: real.rel, key: real.key } };
   } catch (err) {
     if (!(err instanceof ContainmentError)) {
       // A symlink loop or an unreadable folder on the way is bad input too: refuse, naming the path.
@@ -144,35 +146,37 @@ export async function storeItems(
       out.refusals.push(r.refusal);
       return out;
     }
-    const rel = posix(path.relative(path.resolve(workspace), r.abs));
+    // Every guard below judges the real path (`key`: compared without case where the volume ignores it).
+    const { rel, key } = r.real;
     if (rel === '') {
       out.refusals.push({ code: 'SOURCE_NOT_FILE', message: 'the workspace root itself cannot be stored' });
       return out;
     }
-    const inferred = inferEpisode(rel);
+    const inferred = inferEpisode(key);
     if (input.episode && inferred && input.episode !== inferred) {
       out.refusals.push({
         code: 'EPISODE_MISMATCH',
-        message: `${rel} lies in ${inferred}'s folder but --episode says ${input.episode}`,
+        message: `${rel} belongs to ${inferred} (by its folder or name) but --episode says ${input.episode}`,
       });
       return out;
     }
-    if (after === 'move' && ARCHIVE_ONLY.some((dir) => rel.startsWith(dir))) {
+    const archiveOnly = ARCHIVE_ONLY.find((dir) => key.startsWith(dir));
+    if (after === 'move' && archiveOnly) {
       // DESIGN: thumbnails and video runs are archived, never deleted; --move would remove the Hot copy the UI
       // and the runs read. --symlink-back keeps a working path.
       out.refusals.push({
         code: 'ARCHIVE_ONLY',
-        message: `${rel} is under ${ARCHIVE_ONLY.find((dir) => rel.startsWith(dir))}, which is archived, never deleted: use --symlink-back instead of --move`,
+        message: `${rel} is under ${archiveOnly}, which is archived, never deleted: use --symlink-back instead of --move`,
       });
       return out;
     }
     const episode = input.episode ?? inferred;
-    const kind = input.kind ?? inferKind(rel);
-    const run = runIdOf(rel);
+    const kind = input.kind ?? inferKind(key);
+    const run = runIdOf(key, rel);
     const fileName = kind === 'remotion_mp4' && run ? `${run}${path.extname(rel) || '.mp4'}` : path.basename(rel);
     await classify(
       out,
-      { src: r.abs, rel, kind, episode, destRel: destRelFor(kind, episode, fileName), after },
+      { src: r.real.abs, rel, kind, episode, destRel: destRelFor(kind, episode, fileName), after },
       expectedDest,
       'SOURCE_MISSING',
     );
@@ -215,8 +219,8 @@ export async function storeItems(
     await classify(
       out,
       {
-        src: r.abs,
-        rel: c.rel,
+        src: r.real.abs,
+        rel: r.real.rel,
         kind: c.kind,
         episode,
         destRel: destRelFor(c.kind, episode, c.fileName),

@@ -16,7 +16,7 @@ export function isStoreKind(v: string): v is StoreKind {
   return (STORE_KINDS as readonly string[]).includes(v);
 }
 
-/** The kind a workspace-relative path implies when `--kind` is not given. */
+/** The kind a workspace path implies when `--kind` is not given (pass the real path's key: lib/fs/real-path.ts). */
 export function inferKind(workspaceRel: string): StoreKind {
   const p = workspaceRel.split('/');
   if (p[0] === 'audio' && p[1] === 'final') return 'audio_final';

@@ -20,7 +20,10 @@ function refusedDraft(refusals: Refusal[], preconditions: JsonObject = {}): Plan
   };
 }
 
-/** Refusals for symlink-back / move: share down, unposted episode (unless break-glass, which is audited). */
+/**
+ * Refusals for symlink-back / move: share down, unposted or undeterminable episode (unless break-glass, which is
+ * audited).
+ */
 async function guardSourceChanges(
   items: StoreItem[],
   input: StoreInput,
@@ -37,20 +40,34 @@ async function guardSourceChanges(
       message: `${flag} is refused while the share is down (${target.state}: ${target.reason}); store without it (the copy goes to the local outbox) and link back after the outbox is flushed`,
     });
   }
+  const via = input.allowUnposted
+    ? '--allow-unposted'
+    : ctx.config.YTM_EMERGENCY_OVERRIDE
+      ? 'YTM_EMERGENCY_OVERRIDE=1'
+      : null;
+  const breakGlass = 'Break-glass: --allow-unposted or YTM_EMERGENCY_OVERRIDE=1 (audited)';
+  // A file whose episode neither its folders nor its name tell cannot be checked for unposted: refuse it.
+  for (const item of changing.filter((i) => i.episode === null)) {
+    const basis = 'no episode could be determined from its real folders or its name';
+    if (!via) {
+      out.refusals.push({
+        code: 'EPISODE_UNKNOWN',
+        message: `${item.rel}: ${basis}, so it cannot be checked for unposted and is not ${input.mode === 'move' ? 'moved' : 'symlinked back'}. Name it with --episode CHxx-NNN. ${breakGlass}`,
+      });
+      continue;
+    }
+    out.warnings.push(`BREAK-GLASS: ${item.rel}: ${basis}; ${flag} allowed by ${via} (recorded in the audit log)`);
+    out.notices.push({ kind: 'job.override', data: { episode: null, path: item.rel, via, mode: input.mode, basis } });
+  }
   const episodes = [...new Set(changing.map((i) => i.episode).filter((e): e is string => e !== null))];
   for (const ep of episodes) {
     const fact = await publishedFact(ctx, ep, target.state);
     out.published[ep] = fact.published;
     if (fact.published) continue;
-    const via = input.allowUnposted
-      ? '--allow-unposted'
-      : ctx.config.YTM_EMERGENCY_OVERRIDE
-        ? 'YTM_EMERGENCY_OVERRIDE=1'
-        : null;
     if (!via) {
       out.refusals.push({
         code: 'UNPOSTED',
-        message: `${ep} is ${fact.basis}: unposted (Hot/Freeze) episodes are never moved or symlinked back. Break-glass: --allow-unposted or YTM_EMERGENCY_OVERRIDE=1 (audited)`,
+        message: `${ep} is ${fact.basis}: unposted (Hot/Freeze) episodes are never moved or symlinked back. ${breakGlass}`,
       });
       continue;
     }

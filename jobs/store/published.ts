@@ -25,7 +25,12 @@ async function progressOf(
   shareState: ShareState,
 ): Promise<string | null> {
   const configured = ctx.paths.planningConfigured;
-  const onShare = configured !== null && ctx.paths.sharedRoot !== null && isInside(ctx.paths.sharedRoot, configured);
+  // Without case: a planning root spelled otherwise on the Mac's disk is still on the share, and must then be
+  // read through the guarded child (the share is not touched to find out).
+  const onShare =
+    configured !== null &&
+    ctx.paths.sharedRoot !== null &&
+    isInside(ctx.paths.sharedRoot, configured, { caseInsensitive: true });
   const root = configured && !(onShare && shareState !== 'up') ? configured : ctx.paths.planningLocal;
   const file = path.join(root, 'channels', `${channel}.csv`);
   let csv: ReturnType<typeof parsePlanningCsv>;

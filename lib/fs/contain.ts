@@ -2,6 +2,7 @@
 // lexically (`..`) and physically (symlinks, including dangling ones that a later write would follow).
 import { realpath } from 'node:fs/promises';
 import { isAbsolute, relative, resolve, sep } from 'node:path';
+import { pathKey } from './real-path.js';
 import { walkPhysical } from './walk.js';
 
 /** A path left its root (or could not be a path at all, e.g. it contains a NUL byte). */
@@ -19,10 +20,13 @@ export class ContainmentError extends Error {
 
 /**
  * Lexical check after path.resolve: true when `p` is `root` itself or below it. Separator-safe, so
- * `/a/bc` is not inside `/a/b`. Does not touch the file system (symlinks are not considered).
+ * `/a/bc` is not inside `/a/b`. Does not touch the file system (symlinks are not considered; for what a path
+ * really names use realPathUnder from ./real-path.js). `caseInsensitive` compares NFC, lower-cased names:
+ * for decisions where matching more is the safe side and the volume cannot be probed (a share that may hang).
  */
-export function isInside(root: string, p: string): boolean {
-  const rel = relative(resolve(root), resolve(p));
+export function isInside(root: string, p: string, opts: { caseInsensitive?: boolean } = {}): boolean {
+  const key = (x: string) => (opts.caseInsensitive ? pathKey(resolve(x), true) : resolve(x));
+  const rel = relative(key(root), key(p));
   if (rel === '') return true;
   return rel !== '..' && !rel.startsWith(`..${sep}`) && !isAbsolute(rel);
 }

@@ -1,10 +1,11 @@
 // Coordination locks written by the factory's agents (`<queue>/coordination/locks/lock__*.json`): while one
 // is active, ytm must not write or delete anything under its scopes. Reading is best-effort per file, like
 // the predecessor: a malformed lock file is reported through onInvalid and skipped.
-import { readdir, readFile, realpath } from 'node:fs/promises';
+import { readdir, readFile } from 'node:fs/promises';
 import { join, relative, sep } from 'node:path';
 import { z } from 'zod';
 import { isInside } from '../fs/contain.js';
+import { pathKey, realPathUnder } from '../fs/real-path.js';
 import { globToRegExp, hasGlob, staticPrefix } from './glob.js';
 
 export const CoordinationLockFileSchema = z.object({
@@ -140,8 +141,9 @@ export function blockingLocks(
 }
 
 /**
- * For a file on disk: check it at its own location and, when it is a symlink whose target resolves inside
- * the repo, at the target too (a lock on either blocks).
+ * For a file on disk: check it at its real location (folders resolved) and, when it is a symlink whose target
+ * resolves inside the repo, at the target too (a lock on either blocks). Paths and scopes are compared
+ * without case where the volume ignores case (`Video/Runs/…` is `video/runs/…` there).
  */
 export async function blockingLocksForFile(
   repoRoot: string,
@@ -150,18 +152,23 @@ export async function blockingLocksForFile(
   opts: { ignoreCreatedBy?: string; now?: Date } = {},
 ): Promise<CoordinationLock[]> {
   const candidates = new Set<string>();
-  // isInside, not a '..' prefix test: a repo path like `..cache/x` is inside the repo and must be checked.
+  // The path as given too: a repo path like `..cache/x` is inside the repo and must be checked.
   const own = relative(repoRoot, absPath);
   if (own && isInside(repoRoot, absPath)) candidates.add(own.split(sep).join('/'));
-  try {
-    const rootReal = await realpath(repoRoot);
-    const targetAbs = await realpath(absPath);
-    const target = relative(rootReal, targetAbs);
-    if (target && isInside(rootReal, targetAbs)) candidates.add(target.split(sep).join('/'));
-  } catch {
-    // Broken link or missing file: only its own location can be checked.
+  let caseInsensitive = false;
+  for (const followLast of [false, true]) {
+    try {
+      const real = await realPathUnder(repoRoot, absPath, { followLast });
+      caseInsensitive ||= real.caseInsensitive;
+      if (real.rel) candidates.add(real.rel);
+    } catch {
+      // Broken link, loop or missing file: only the other locations can be checked.
+    }
   }
-  const hit = new Map<string, CoordinationLock>();
-  for (const c of candidates) for (const l of blockingLocks(c, locks, opts)) hit.set(l.file, l);
-  return [...hit.values()];
+  const keyed = locks.map((l) => ({ ...l, scopes: l.scopes.map((sc) => pathKey(sc, caseInsensitive)) }));
+  const hit = new Set<number>();
+  for (const c of candidates) {
+    for (const l of blockingLocks(pathKey(c, caseInsensitive), keyed, opts)) hit.add(keyed.indexOf(l));
+  }
+  return locks.filter((_, i) => hit.has(i));
 }

@@ -46,12 +46,15 @@ export function sha256Of(p: string): string {
   return createHash('sha256').update(readFileSync(p)).digest('hex');
 }
 
-/** Episodes: CH02-043 unposted, CH02-044 posted (CSV), CH02-045 published by status.json lock only. */
+/**
+ * Episodes: CH02-043 unposted, CH02-044 posted (CSV), CH02-045 published by status.json lock only.
+ * `repoParent` puts the factory repo (and so the workspace) on another volume; the caller removes it.
+ */
 export function miniWorkspace(
-  opts: { shareRoot?: string; mountRequired?: boolean; prefix?: string } = {},
+  opts: { shareRoot?: string; mountRequired?: boolean; prefix?: string; repoParent?: string } = {},
 ): MiniWorkspace {
   const dir = mkdtempSync(path.join(tmpdir(), opts.prefix ?? 'ytm-store-'));
-  const repo = path.join(dir, NS);
+  const repo = path.join(opts.repoParent ?? dir, NS);
   const ws = path.join(repo, 'workspaces');
   const share = opts.shareRoot ?? path.join(dir, 'share');
   const base = path.join(share, 'uploads', NS);

@@ -34,6 +34,13 @@ describe('isInside', () => {
     expect(isInside('/a/b', '/a/b/..foo')).toBe(true);
     expect(isInside('/a/b', '/x/a/b')).toBe(false);
   });
+
+  it('compares without case (NFC, lower-cased) when asked', () => {
+    expect(isInside('/Volumes/Share', '/volumes/share/planning')).toBe(false);
+    expect(isInside('/Volumes/Share', '/volumes/share/planning', { caseInsensitive: true })).toBe(true);
+    expect(isInside('/v/Cafe\u0301', '/v/caf\u00e9/x', { caseInsensitive: true })).toBe(true);
+    expect(isInside('/Volumes/Share', '/Volumes/Shared/x', { caseInsensitive: true })).toBe(false);
+  });
 });
 
 describe('resolveInside', () => {
