@@ -1,9 +1,9 @@
 // Temp files of interrupted writes (`.tmp__<name>__<pid>__<random>`, see atomic.tempPathFor): a cancelled or
 // killed copy of a multi-GB video leaves one next to its destination. These helpers tell whose writer is gone
 // and remove a destination's own leftovers before it is written again.
-import type { Stats } from 'node:fs';
+import type { Dirent, Stats } from 'node:fs';
 import { lstat, readdir, unlink } from 'node:fs/promises';
-import { basename, dirname, join, resolve } from 'node:path';
+import { basename, dirname, join, relative, resolve } from 'node:path';
 import { errCode } from './errors.js';
 
 /** A temp file whose pid is dead on this host counts as stale only once it has not been written for this long
@@ -73,4 +73,45 @@ export async function removeStaleTempsFor(dest: string, now = Date.now()): Promi
     }
   }
   return removed;
+}
+
+export interface TempFile {
+  /** Relative to the scanned root (POSIX separators on POSIX hosts). */
+  path: string;
+  size: number;
+  mtimeMs: number;
+}
+
+/**
+ * Every regular file with a temp name under `root` (links are not followed; unreadable folders are listed in
+ * `errors` and skipped). Run it on the share only inside a guarded child: a hung share blocks every call.
+ */
+export async function findTempFiles(root: string): Promise<{ temps: TempFile[]; errors: string[] }> {
+  const abs = resolve(root);
+  const temps: TempFile[] = [];
+  const errors: string[] = [];
+  const visit = async (dir: string): Promise<void> => {
+    let entries: Dirent[];
+    try {
+      entries = await readdir(dir, { withFileTypes: true });
+    } catch (err) {
+      if (dir === abs && errCode(err) === 'ENOENT') return;
+      errors.push(`${relative(abs, dir) || '.'}: ${errCode(err) ?? String(err)}`);
+      return;
+    }
+    for (const e of entries) {
+      const p = join(dir, e.name);
+      if (e.isDirectory()) await visit(p);
+      else if (e.isFile() && parseTempName(e.name)) {
+        try {
+          const st = await lstat(p);
+          temps.push({ path: relative(abs, p), size: st.size, mtimeMs: st.mtimeMs });
+        } catch {
+          // removed meanwhile (its writer finished)
+        }
+      }
+    }
+  };
+  await visit(abs);
+  return { temps, errors };
 }
