@@ -61,6 +61,7 @@ const KILL_WAIT_MS = 2_000;
 export function startJob(opts: StartJobOptions): RunningJob {
   const started = Date.now();
   const graceMs = opts.graceMs ?? CANCEL_GRACE_MS;
+  const killWaitMs = Math.min(graceMs, KILL_WAIT_MS);
   const child = execa(opts.command, opts.args, {
     env: opts.env,
     extendEnv: false,
@@ -131,7 +132,7 @@ export function startJob(opts: StartJobOptions): RunningJob {
         child.stderr?.destroy();
         child.unref();
         finish({ status: reason, exitCode: null, signal: 'SIGKILL', abandoned: true });
-      }, Math.min(graceMs, KILL_WAIT_MS));
+      }, killWaitMs);
     }, graceMs);
   };
   const timeoutTimer = setTimeout(() => stop('timeout'), opts.timeoutMs);
