@@ -124,7 +124,6 @@ export class JobControl {
         args: [this.cliPath, ...req.args],
         env: jobEnv(this.env),
         timeoutMs: req.timeoutMs,
-        graceMs: 2_000,
         // Jobs yield the CPU to the bot: on a two-core Mac a doctor walking 200k entries must not delay acks.
         nice: 10,
         ...(req.onEvent ? { onEvent: req.onEvent } : {}),

@@ -5,6 +5,7 @@ import { parse as parseDotenv } from 'dotenv';
 import { z } from 'zod';
 import { isInside } from './fs/contain.js';
 import { isSecretEnvName } from './guard/env.js';
+import { uploadRootProblems } from './upload-roots.js';
 
 // Every variable ytm-ops reads, in one schema. Storage names keep the Python predecessor's names so an
 // existing factory `.env` works unchanged. Values arrive as strings from the environment.
@@ -241,6 +242,7 @@ function crossChecks(c: Config): ConfigProblem[] {
   if (share && c.YTM_STATE_DIR && isInside(share, c.YTM_STATE_DIR)) {
     problems.push({ name: 'YTM_STATE_DIR', message: 'must be on local disk, not under YTM_SHARED_STORAGE_ROOT' });
   }
+  problems.push(...uploadRootProblems(c));
   return problems;
 }
 

@@ -40,6 +40,7 @@ export interface StartJobOptions {
   env: Record<string, string | undefined>;
   cwd?: string;
   timeoutMs: number;
+  /** SIGTERM → SIGKILL (default CANCEL_GRACE_MS). */
   graceMs?: number;
   /** Scheduling priority increment for the child (0-19): a scanning job must not starve the caller's event loop. */
   nice?: number;
@@ -48,9 +49,19 @@ export interface StartJobOptions {
 
 const STDERR_TAIL_BYTES = 8192;
 
+/**
+ * SIGTERM → SIGKILL by default: a cancelled job aborts its copy and removes its temp file before it exits, which
+ * over SMB means finishing the 1 MiB write in flight and unlinking a multi-GB file; killed sooner it leaves the
+ * temp file behind.
+ */
+export const CANCEL_GRACE_MS = 10_000;
+/** After SIGKILL, how long to wait for the exit before letting go of a child stuck in the kernel. */
+const KILL_WAIT_MS = 2_000;
+
 export function startJob(opts: StartJobOptions): RunningJob {
   const started = Date.now();
-  const graceMs = opts.graceMs ?? 3000;
+  const graceMs = opts.graceMs ?? CANCEL_GRACE_MS;
+  const killWaitMs = Math.min(graceMs, KILL_WAIT_MS);
   const child = execa(opts.command, opts.args, {
     env: opts.env,
     extendEnv: false,
@@ -121,7 +132,7 @@ export function startJob(opts: StartJobOptions): RunningJob {
         child.stderr?.destroy();
         child.unref();
         finish({ status: reason, exitCode: null, signal: 'SIGKILL', abandoned: true });
-      }, graceMs);
+      }, killWaitMs);
     }, graceMs);
   };
   const timeoutTimer = setTimeout(() => stop('timeout'), opts.timeoutMs);

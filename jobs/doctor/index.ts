@@ -13,6 +13,8 @@ import { checkShare } from '../../lib/share/check.js';
 import { listProbeLeases } from '../../lib/share/probe-lease.js';
 import type { ShareProbe } from '../../lib/share/state.js';
 import { stampOf } from '../engine/stamp.js';
+import { knownOutboxRoots } from '../outbox/roots.js';
+import { outboxBase } from '../store/target.js';
 import { checkDisk } from './disk.js';
 import { exitCodeFor, finding, overallStatus } from './findings.js';
 import { checkHot } from './hot.js';
@@ -22,6 +24,7 @@ import { checkOutbox } from './outbox.js';
 import { loadPlanning } from './planning.js';
 import type { DoctorReport, DoctorReportFile, Finding } from './report.js';
 import { shareFindings } from './share.js';
+import { checkStaleTemps } from './temps.js';
 import { checkVault } from './vault.js';
 
 // `ytm doctor`: every check, each bounded. Anything that touches the share runs in a guarded child with a
@@ -117,6 +120,17 @@ export async function runDoctor(config: Config, opts: DoctorOptions = {}): Promi
         acc.findings.push(
           ...(await checkOutbox(config, paths.stateDir, paths.namespace, p.stubVaultLinkTarget ?? null)),
         );
+      }),
+      stage('temps', async () => {
+        const p = await probe;
+        const roots = await knownOutboxRoots(config, paths.stateDir, p.stubVaultLinkTarget ?? null);
+        const t = await checkStaleTemps({
+          shareBase: p.state === 'up' ? paths.sharedBase : null,
+          outboxBases: roots.map((r) => outboxBase(r, paths.namespace)),
+          timeoutMs: timeoutMs * 2,
+        });
+        acc.findings.push(...t.findings);
+        if (t.incomplete) acc.incomplete.push(t.incomplete);
       }),
     ]);
   })();

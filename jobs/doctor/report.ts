@@ -23,6 +23,7 @@ export const FINDING_SEVERITY = {
   MIRROR_STALE: 'warn',
   MIRROR_FAILED: 'warn',
   OUTBOX_PENDING: 'warn',
+  STALE_TEMP_FILES: 'warn',
   HOT_RUN_SYMLINK_BROKEN: 'crit',
   HOT_DRAFT_MISSING: 'crit',
   HOT_POINTS_TO_SHARE: 'crit',

@@ -140,11 +140,11 @@ export async function executeStoreAction(raw: JsonValue, ctx: JobContext, planId
     }
     const manifest = await writeManifest(a, ctx.paths, ctx.now(), { planId, upToDate }, root);
     if (a.after !== 'keep') {
-      // Only after verification: the copy was re-read after its rename, or the destination was hashed equal
+      // Only after verification: the copy was re-read before it took its name, or the destination was hashed equal
       // to the planned SHA-256 just above; and only while that copy is still on the pinned file system.
       await root.assertStillThere(a.dest);
       if (a.after === 'symlink-back') await replaceWithSymlink(a.src, a.dest, a.size, a.srcMtimeMs);
-      else await removeSource(a.src, a.size, a.srcMtimeMs);
+      else await removeSource(a.src, a.dest, a.size, a.srcMtimeMs);
     }
     const afterWords =
       a.after === 'symlink-back' ? '; source replaced by a link' : a.after === 'move' ? '; source removed' : '';

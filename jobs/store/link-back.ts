@@ -2,6 +2,7 @@ import { lstat, rename, rm, symlink, unlink } from 'node:fs/promises';
 import path from 'node:path';
 import { fsyncDir, tempPathFor } from '../../lib/fs/atomic.js';
 import { codedError } from '../../lib/fs/errors.js';
+import { assertNotSameFile } from '../../lib/fs/same-file.js';
 import { forgetHash } from '../engine/hash-cache.js';
 
 async function assertUnchanged(src: string, size: number, mtimeMs: number): Promise<void> {
@@ -11,9 +12,13 @@ async function assertUnchanged(src: string, size: number, mtimeMs: number): Prom
   }
 }
 
-/** Atomically replace `src` by a symlink to `target`: link at a temp name in the same folder, rename over. */
+/**
+ * Atomically replace `src` by a symlink to `target`: link at a temp name in the same folder, rename over.
+ * Refused ('ESAMEFILE') when `target` is `src` itself under another path.
+ */
 export async function replaceWithSymlink(src: string, target: string, size: number, mtimeMs: number): Promise<void> {
   await assertUnchanged(src, size, mtimeMs);
+  await assertNotSameFile(src, target);
   const dir = path.dirname(src);
   const tmp = tempPathFor(src);
   await symlink(target, tmp);
@@ -27,9 +32,13 @@ export async function replaceWithSymlink(src: string, target: string, size: numb
   await fsyncDir(dir);
 }
 
-/** Remove the source (never follows a link: `unlink` removes the entry itself). */
-export async function removeSource(src: string, size: number, mtimeMs: number): Promise<void> {
+/**
+ * Remove the source once `copy` holds it (never follows a link: `unlink` removes the entry itself). Refused
+ * ('ESAMEFILE') when `copy` is `src` itself under another path: that would delete the only copy.
+ */
+export async function removeSource(src: string, copy: string, size: number, mtimeMs: number): Promise<void> {
   await assertUnchanged(src, size, mtimeMs);
+  await assertNotSameFile(src, copy);
   await unlink(src);
   forgetHash(src);
   await fsyncDir(path.dirname(src));

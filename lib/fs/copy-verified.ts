@@ -1,18 +1,22 @@
 // Copy a file so that the destination is known-good before anyone relies on it: one hashing pass while
-// writing a temp file next to the destination, fsync, rename (or no-clobber link), fsync the directory,
-// then re-read the destination from disk and compare size + SHA-256 with what was read from the source.
+// writing a temp file next to the destination, fsync, re-read the temp file from disk (fresh handle) and
+// compare size + SHA-256 with what was read from the source, and only then give it the destination's name
+// (rename for overwrite, no-clobber link otherwise) and fsync the directory. A file that was at the
+// destination before is never removed: until the verified copy takes its name, it stays as it was.
 import { createHash } from 'node:crypto';
-import { type FileHandle, link, open, rename, rm, unlink } from 'node:fs/promises';
+import { type FileHandle, link, open, rename, rm, stat, unlink } from 'node:fs/promises';
 import { dirname, resolve } from 'node:path';
 import { fsyncDir, tempPathFor } from './atomic.js';
 import { codedError, errCode } from './errors.js';
 import { entryExists } from './exists.js';
 import { HASH_CHUNK_BYTES, sha256File } from './hash.js';
+import { removeStaleTempsFor } from './stale-temp.js';
 
 export interface CopyVerifiedOptions {
   /** Called after each chunk with the total number of bytes copied so far. */
   onProgress?: (bytes: number) => void;
-  /** Checked between chunks; an abort removes the temp file (or the unverified destination). */
+  /** Checked between chunks and before placement; an abort removes the temp file. Once the verified copy has
+   *  taken the destination's name it stays (an abort then has nothing left to undo). */
   signal?: AbortSignal;
   /** Replace an existing `destPath`. Without it an existing destination fails with code 'EEXIST'. */
   overwrite?: boolean;
@@ -24,7 +28,7 @@ export interface VerifyDetails {
   actual: { sha256: string; size: number } | null;
 }
 
-/** The copy did not verify (destination differs from what was read, or the source changed meanwhile). */
+/** The copy did not verify (the written copy differs from what was read, or the source changed meanwhile). */
 export class VerifyError extends Error {
   readonly code = 'EVERIFY';
   constructor(
@@ -68,10 +72,13 @@ export async function placeNoClobber(tmp: string, dest: string): Promise<void> {
 }
 
 /**
- * Copy `src` to `destPath` and verify it by re-reading the destination. Resolves with the verified
- * `{ sha256, size }`. On any failure nothing is left under `destPath` (apart from a pre-existing file
- * when `overwrite` is not set, which is never touched), the temp file is removed and the original error
- * (with its `code`, e.g. 'ENOSPC', 'EIO', 'EEXIST') is rethrown. The source is only ever opened read-only.
+ * Copy `src` to `destPath`, verified before it is placed. Resolves with the verified `{ sha256, size }`.
+ * On any failure before placement the temp file is removed, the destination is left exactly as it was (an
+ * older file there included, with or without `overwrite`), and the original error (with its `code`, e.g.
+ * 'ENOSPC', 'EIO', 'EEXIST', 'EVERIFY') is rethrown. After placement nothing is ever removed: a placed file
+ * that is not the verified temp file (someone swapped it meanwhile) fails with 'EVERIFY' and is left for a
+ * person to look at. Stale temp files of earlier, interrupted copies to the same destination are removed
+ * first. The source is only ever opened read-only.
  */
 export async function copyFileVerified(
   src: string,
@@ -82,12 +89,12 @@ export async function copyFileVerified(
   signal?.throwIfAborted();
   const dest = resolve(destPath);
   if (!overwrite && (await entryExists(dest))) throw existsError(dest); // fail fast, before copying gigabytes
+  await removeStaleTempsFor(dest).catch(() => []); // best effort: a leftover must not block a good copy
 
   const tmp = tempPathFor(dest);
   let srcFh: FileHandle | undefined;
   let out: FileHandle | undefined;
   let tmpCreated = false;
-  let placed = false;
   let pendingRead: Promise<unknown> | undefined;
   try {
     srcFh = await open(src, 'r');
@@ -120,6 +127,7 @@ export async function copyFileVerified(
     pendingRead = undefined;
     const expected = { sha256: hash.digest('hex'), size };
     await out.sync();
+    // Closed before the re-read and the rename: SMB refuses to rename an open file (EBUSY).
     await out.close();
     out = undefined;
 
@@ -130,27 +138,46 @@ export async function copyFileVerified(
     await srcFh.close();
     srcFh = undefined;
 
-    if (overwrite) await rename(tmp, dest);
-    else await placeNoClobber(tmp, dest);
-    placed = true;
-    await fsyncDir(dirname(dest));
-
-    signal?.throwIfAborted();
-    const actual = await sha256File(dest, { signal });
+    // Verify the temp file from disk on a fresh handle, while the destination's name still holds what it held.
+    const actual = await sha256File(tmp, { signal });
     if (actual.size !== expected.size || actual.sha256 !== expected.sha256) {
       throw new VerifyError(
         `verification failed for ${dest}: expected ${expected.size} bytes sha256 ${expected.sha256}, ` +
-          `read back ${actual.size} bytes sha256 ${actual.sha256}`,
+          `read back ${actual.size} bytes sha256 ${actual.sha256}; the destination was left as it was`,
         { path: dest, expected, actual },
       );
     }
+    signal?.throwIfAborted();
+    const verified = await stat(tmp);
+    if (overwrite) await rename(tmp, dest);
+    else await placeNoClobber(tmp, dest);
+    tmpCreated = false;
+    await fsyncDir(dirname(dest));
+    await assertPlaced(dest, verified, expected);
     return actual;
   } catch (err) {
     pendingRead?.catch(() => {}); // an in-flight read may reject once its handle is closed
     await out?.close().catch(() => {});
     await srcFh?.close().catch(() => {});
     if (tmpCreated) await rm(tmp, { force: true }).catch(() => {});
-    if (placed) await rm(dest, { force: true }).catch(() => {});
     throw err;
   }
+}
+
+/**
+ * Cheap check that the name now holds the file that was verified: the same device and inode (kept across a
+ * rename on local file systems), or at least the same size (FUSE/SMB clients may number inodes afresh).
+ * Never removes anything: a mismatch is reported, not undone.
+ */
+async function assertPlaced(
+  dest: string,
+  verified: { dev: number; ino: number; size: number },
+  expected: { sha256: string; size: number },
+): Promise<void> {
+  const now = await stat(dest);
+  if ((now.dev === verified.dev && now.ino === verified.ino) || now.size === verified.size) return;
+  throw new VerifyError(
+    `${dest} changed right after the verified copy was placed (now ${now.size} bytes); it was left as it is`,
+    { path: dest, expected, actual: null },
+  );
 }

@@ -3,6 +3,7 @@
  * `{ ok, value | error }` JSON on stdout and exits. It may block forever on a hung share; the parent (`runGuarded`)
  * stops waiting on it.
  */
+import { findTempFiles } from '../fs/stale-temp.js';
 import { existsOp } from './ops/exists.js';
 import { listDirOp } from './ops/list-dir.js';
 import { probeShareOp } from './ops/probe-share.js';
@@ -25,6 +26,8 @@ async function runOp(op: GuardOp): Promise<unknown> {
       return readTextOp(op.paths);
     case 'list-dir':
       return listDirOp(op.path);
+    case 'find-temps':
+      return findTempFiles(op.root);
     case '_selftest':
       return selftestOp(op);
   }

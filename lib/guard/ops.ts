@@ -1,3 +1,4 @@
+import type { TempFile } from '../fs/stale-temp.js';
 import type { ShareProbe, ShareProbeInput } from '../share/state.js';
 
 /** Operations a guarded child can run. Every one may touch the share, so none runs in the caller's process. */
@@ -7,6 +8,7 @@ export type GuardOp =
   | { op: 'scan-abs-links'; root: string; dirs: string[]; depth: number }
   | { op: 'read-text'; paths: string[] }
   | { op: 'list-dir'; path: string }
+  | { op: 'find-temps'; root: string }
   | SelftestOp;
 
 /** Hidden op used by the tests to exercise the guard itself (crash, silent exit, garbage output, hang, env names). */
@@ -43,6 +45,7 @@ export interface GuardValueMap {
   'scan-abs-links': ScanAbsLinksResult;
   'read-text': ReadTextResult[];
   'list-dir': string[];
+  'find-temps': { temps: TempFile[]; errors: string[] };
   _selftest: unknown;
 }
 export type GuardValue<K extends GuardOp['op']> = GuardValueMap[K];
@@ -52,7 +55,15 @@ export type GuardChildOutput = { ok: true; value: unknown } | { ok: false; error
 
 export const READ_TEXT_CAP_BYTES = 16 * 1024 * 1024;
 
-const OP_NAMES: readonly string[] = ['probe-share', 'exists', 'scan-abs-links', 'read-text', 'list-dir', '_selftest'];
+const OP_NAMES: readonly string[] = [
+  'probe-share',
+  'exists',
+  'scan-abs-links',
+  'read-text',
+  'list-dir',
+  'find-temps',
+  '_selftest',
+];
 
 function isStringArray(v: unknown): v is string[] {
   return Array.isArray(v) && v.every((s) => typeof s === 'string');
@@ -78,6 +89,8 @@ export function guardOpProblem(v: unknown): string | null {
       return isStringArray(o.paths) ? null : `${o.op}: paths must be an array of strings`;
     case 'list-dir':
       return typeof o.path === 'string' && o.path !== '' ? null : 'list-dir: path must be a non-empty string';
+    case 'find-temps':
+      return typeof o.root === 'string' && o.root !== '' ? null : 'find-temps: root must be a non-empty string';
     case 'scan-abs-links':
       if (typeof o.root !== 'string' || o.root === '') return 'scan-abs-links: root must be a non-empty string';
       if (!isStringArray(o.dirs)) return 'scan-abs-links: dirs must be an array of strings';

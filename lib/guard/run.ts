@@ -29,6 +29,7 @@ export function describeOp(op: GuardOp): string {
   switch (op.op) {
     case 'probe-share':
     case 'scan-abs-links':
+    case 'find-temps':
       return `${op.op} ${op.root}`;
     case 'list-dir':
       return `${op.op} ${op.path}`;

@@ -1,58 +1,19 @@
 // EIO from the share: the verified copy fails once with EIO (a FUSE passthrough whose fsync refuses once), and
 // store retries once with rsync into a temp name, verifies it, then renames it into place (facts §4.10 step 4).
-import { spawn } from 'node:child_process';
-import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { existsSync, rmSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
-import { fileURLToPath } from 'node:url';
-import { execa } from 'execa';
 import { describe, expect, it } from 'vitest';
+import { eioUnavailable, withEioShare } from '../jobs/support/eio-mount.js';
 import { fakeRsync } from '../jobs/support/fake-rsync.js';
 import { filesUnder, isTemp } from '../jobs/support/files.js';
 import { json, ytm } from '../jobs/support/run.js';
-import { miniWorkspace, NS, sha256Of } from '../jobs/support/workspace.js';
-
-const PY = '/usr/bin/python3';
-const SCRIPT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..', 'jobs', 'support', 'eio-fs.py');
-const unavailable =
-  process.platform !== 'linux' || process.getuid?.() !== 0 || !existsSync('/dev/fuse') || !existsSync(PY)
-    ? 'needs Linux, root, /dev/fuse and /usr/bin/python3 with fusepy'
-    : null;
-
-async function mounted(dir: string): Promise<boolean> {
-  return readFileSync('/proc/mounts', 'utf8')
-    .split('\n')
-    .some((l) => l.split(' ')[1] === dir);
-}
-
-async function withEioShare<T>(fn: (share: string, flag: string) => Promise<T>): Promise<T> {
-  const root = mkdtempSync(path.join(tmpdir(), 'ytm-eio-'));
-  const backing = path.join(root, 'backing');
-  const share = path.join(root, 'share');
-  const flag = path.join(root, 'fail-next-fsync');
-  mkdirSync(path.join(backing, 'uploads', NS), { recursive: true });
-  mkdirSync(share);
-  const daemon = spawn(PY, [SCRIPT, backing, share, flag, '120'], { stdio: ['ignore', 'ignore', 'pipe'] });
-  let stderr = '';
-  daemon.stderr.on('data', (d) => {
-    stderr += String(d);
-  });
-  try {
-    for (let i = 0; i < 100 && !(await mounted(share)); i++) await new Promise((r) => setTimeout(r, 50));
-    if (!(await mounted(share))) throw new Error(`eio-fs did not mount: ${stderr}`);
-    return await fn(share, flag);
-  } finally {
-    daemon.kill('SIGKILL');
-    await execa('umount', ['-l', share], { reject: false });
-    rmSync(root, { recursive: true, force: true });
-  }
-}
+import { miniWorkspace, sha256Of } from '../jobs/support/workspace.js';
 
 const WAV = 'audio/final/CH02/043/CH02-043.wav';
 
-describe.skipIf(unavailable !== null)('EIO from the share', () => {
+describe.skipIf(eioUnavailable !== null)('EIO from the share', () => {
   it('falls back to rsync once, verifies, and places the file atomically', async () => {
-    await withEioShare(async (share, flag) => {
+    await withEioShare(async ({ share, flag }) => {
       const w = miniWorkspace({ shareRoot: share, mountRequired: true, prefix: 'ytm-eio-ws-' });
       try {
         writeFileSync(flag, '');
@@ -71,7 +32,7 @@ describe.skipIf(unavailable !== null)('EIO from the share', () => {
   });
 
   it('the rsync retry gets the configured options: no --timeout at 0, --bwlimit, --whole-file off', async () => {
-    await withEioShare(async (share, flag) => {
+    await withEioShare(async ({ share, flag }) => {
       const w = miniWorkspace({ shareRoot: share, mountRequired: true, prefix: 'ytm-eio-ws-' });
       try {
         writeFileSync(flag, '');
@@ -95,7 +56,7 @@ describe.skipIf(unavailable !== null)('EIO from the share', () => {
   });
 
   it('a failing rsync fallback is a clear failure: nothing under the final name, source intact', async () => {
-    await withEioShare(async (share, flag) => {
+    await withEioShare(async ({ share, flag }) => {
       const w = miniWorkspace({ shareRoot: share, mountRequired: true, prefix: 'ytm-eio-ws-' });
       try {
         writeFileSync(flag, '');

@@ -74,6 +74,23 @@ describe('config', () => {
     expect(r.ok ? [] : r.problems.map((p) => p.name).sort()).toEqual(['YTM_DISK_STOP_GIB', 'YTM_STATE_DIR']);
   });
 
+  it('refuses upload roots inside the workspace, by variable name', () => {
+    const r = loadConfig({
+      ...base,
+      YTM_SHARED_STORAGE_ROOT: '/srv/ws/share',
+      YTM_SHARED_STORAGE_FALLBACK_ROOT: '/SRV/WS/outbox', // case-insensitive, like the Mac's volumes
+    });
+    expect(r.ok ? [] : r.problems.map((p) => p.name).sort()).toEqual([
+      'YTM_SHARED_STORAGE_FALLBACK_ROOT',
+      'YTM_SHARED_STORAGE_ROOT',
+    ]);
+    expect(r.ok ? '' : r.problems.map((p) => p.message).join('\n')).toContain('/srv/ws/share/uploads/');
+    // An outbox root that merely contains the workspace (its uploads folder does not) is fine.
+    expect(
+      loadConfig({ ...base, YTM_SHARED_STORAGE_ROOT: '/mnt/share', YTM_SHARED_STORAGE_FALLBACK_ROOT: '/srv' }).ok,
+    ).toBe(true);
+  });
+
   it('reads .env without overriding the environment', async () => {
     const dir = await mkdtemp(path.join(os.tmpdir(), 'ytm-env-'));
     await writeFile(path.join(dir, '.env'), 'YTM_WORKSPACE_ROOT=/from/file\nYTM_DISK_WARN_GIB=99\n');

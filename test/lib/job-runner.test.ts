@@ -28,11 +28,13 @@ describe('job runner', () => {
   });
 
   it('times out: SIGTERM first, SIGKILL for a child that ignores it', async () => {
+    // A shell ignores SIGTERM from its first instruction (a node child needs longer to start than a loaded CI
+    // box gives a 300 ms timeout, and would die of the SIGTERM before its handler exists).
     const job = startJob({
-      command: node,
-      args: script(`process.on('SIGTERM', () => {}); console.log('{"type":"progress"}'); setInterval(() => {}, 1000);`),
-      env: {},
-      timeoutMs: 300,
+      command: 'sh',
+      args: ['-c', `trap '' TERM; echo '{"type":"progress"}'; while :; do sleep 1; done`],
+      env: { PATH: process.env.PATH ?? '/usr/bin:/bin' },
+      timeoutMs: 1000,
       graceMs: 300,
     });
     const out = await job.done;

@@ -1,11 +1,15 @@
 #!/usr/bin/python3
-"""Passthrough FUSE file system whose fsync fails with EIO once (test/faults/store-eio.test.ts).
+"""Passthrough FUSE file system with switchable faults (test/jobs/support/eio-mount.ts).
 
 Usage: /usr/bin/python3 eio-fs.py <backing-dir> <mountpoint> <flag-file> [max-seconds]
 
-Everything is passed through to <backing-dir>. While <flag-file> exists, the next fsync answers EIO and removes
-the flag, like an SMB server refusing a flush once. Runs in the foreground; stop it with SIGKILL and then
-`umount -l <mountpoint>`. Safety net: after max-seconds (default 300) or when its parent dies it unmounts itself.
+Everything is passed through to <backing-dir>. Faults, each switched on by a control file:
+- <flag-file>: the next fsync answers EIO and removes the flag, like an SMB server refusing a flush once.
+- <flag-file>.corrupt: while it exists, reads of files whose path contains its text (empty: every file) return
+  their first byte flipped, like a server or cache answering wrong bytes (the copy's read-back must notice).
+- <flag-file>.slow: while it exists, each write first sleeps as many milliseconds as it says (a slow share).
+Runs in the foreground; stop it with SIGKILL and then `umount -l <mountpoint>`. Safety net: after max-seconds
+(default 300) or when its parent dies it unmounts itself.
 """
 import errno
 import os
@@ -90,11 +94,25 @@ class EioFS(Operations):
     def create(self, path, mode, fi=None):
         return self._wrap(os.open, self._p(path), os.O_WRONLY | os.O_CREAT | os.O_EXCL, mode)
 
+    def _control(self, suffix):
+        try:
+            with open(self.flag + suffix) as f:
+                return f.read().strip()
+        except FileNotFoundError:
+            return None
+
     def read(self, path, size, offset, fh):
         os.lseek(fh, offset, os.SEEK_SET)
-        return os.read(fh, size)
+        data = os.read(fh, size)
+        corrupt = self._control(".corrupt")
+        if corrupt is not None and corrupt in path and offset == 0 and data:
+            data = bytes([data[0] ^ 0xFF]) + data[1:]
+        return data
 
     def write(self, path, data, offset, fh):
+        slow = self._control(".slow")
+        if slow:
+            time.sleep(float(slow) / 1000.0)
         os.lseek(fh, offset, os.SEEK_SET)
         return os.write(fh, data)
 

@@ -1,11 +1,12 @@
 import { createHash, randomBytes } from 'node:crypto';
 import { appendFileSync } from 'node:fs';
-import { lstat, mkdir, mkdtemp, readdir, readFile, rm, stat, symlink, writeFile } from 'node:fs/promises';
+import { lstat, mkdir, mkdtemp, readdir, readFile, rm, stat, symlink, utimes, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { copyFileVerified, VerifyError } from '../../../lib/fs/copy-verified.js';
 import { canMount, withTmpfs } from '../../faults/tmpfs.js';
+import { deadPid } from '../../helpers/pids.js';
 
 const MiB = 1024 * 1024;
 let dir: string;
@@ -105,6 +106,58 @@ describe('copyFileVerified', () => {
     }).catch((e: unknown) => e);
     expect(err).toMatchObject({ name: 'AbortError' });
     expect(await readdir(out)).toEqual([]);
+  });
+
+  it('overwrite: an abort mid-copy keeps the old destination and removes the temp file', async () => {
+    const src = await makeSource(4 * MiB);
+    const dest = join(out, 'old.bin');
+    await writeFile(dest, 'old');
+    const ac = new AbortController();
+    const err = await copyFileVerified(src.path, dest, {
+      overwrite: true,
+      signal: ac.signal,
+      onProgress: () => ac.abort(),
+    }).catch((e: unknown) => e);
+    expect(err).toMatchObject({ name: 'AbortError' });
+    expect(await readFile(dest, 'utf8')).toBe('old');
+    expect(await readdir(out)).toEqual(['old.bin']);
+  });
+
+  it('overwrite: an abort after the last byte (during verification) keeps the old destination', async () => {
+    const src = await makeSource(2 * MiB + 3);
+    const dest = join(out, 'old.bin');
+    await writeFile(dest, 'old');
+    const ac = new AbortController();
+    const err = await copyFileVerified(src.path, dest, {
+      overwrite: true,
+      signal: ac.signal,
+      onProgress: (b) => {
+        if (b === src.data.length) ac.abort();
+      },
+    }).catch((e: unknown) => e);
+    expect(err).toMatchObject({ name: 'AbortError' });
+    expect(await readFile(dest, 'utf8')).toBe('old');
+    expect(await readdir(out)).toEqual(['old.bin']);
+  });
+
+  it("removes the destination's stale temp files (writer gone), keeps a live writer's and other names'", async () => {
+    const src = await makeSource(1000);
+    const dest = join(out, 'v.bin');
+    const dead = await deadPid();
+    const old = new Date(Date.now() - 10 * 60_000);
+    const stale = join(out, `.tmp__v.bin__${dead}__abcd1234`);
+    const live = join(out, `.tmp__v.bin__${process.ppid}__abcd1234`);
+    const otherDest = join(out, `.tmp__w.bin__${dead}__abcd1234`);
+    for (const p of [stale, live, otherDest]) {
+      await writeFile(p, 'partial');
+      await utimes(p, old, old);
+    }
+    await copyFileVerified(src.path, dest);
+    expect((await readdir(out)).sort()).toEqual([
+      `.tmp__v.bin__${process.ppid}__abcd1234`,
+      `.tmp__w.bin__${dead}__abcd1234`,
+      'v.bin',
+    ]);
   });
 
   it('a source that grows during the copy fails with VerifyError and leaves nothing', async () => {
