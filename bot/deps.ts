@@ -50,22 +50,25 @@ export function track(deps: BotDeps, p: Promise<unknown>): void {
   void wrapped.finally(() => deps.inflight.delete(wrapped));
 }
 
-/** Logs and audits a refusal; returns the decision's message for the ephemeral answer. */
+/**
+ * Logs and audits a refusal. Returns the decision's message for the ephemeral answer and the audit write, so a
+ * caller that is not bound by the 3 s ack can answer after the refusal is on record.
+ */
 export function refuse(
   deps: BotDeps,
   who: Requester,
   what: string,
   decision: Extract<AccessDecision, { ok: false }>,
-): string {
+): { message: string; recorded: Promise<boolean> } {
   deps.log.warn(
     { user: who.userId, channel: who.channelId, team: who.teamId, what, reason: decision.reason },
     'slack request refused',
   );
-  audit(deps, 'slack.refused', who.userId, {
+  const recorded = audit(deps, 'slack.refused', who.userId, {
     channel: who.channelId ?? null,
     team: who.teamId ?? null,
     what,
     reason: decision.reason,
   });
-  return decision.message;
+  return { message: decision.message, recorded };
 }

@@ -39,7 +39,11 @@ export function registerButton(app: App, deps: BotDeps, actionId: string, need: 
     const who = requesterOfAction(body);
     const decision = checkAccess(deps.policy, who, need);
     if (!decision.ok) {
-      track(deps, tellClicker(deps, client, click, `:no_entry: ${refuse(deps, who, `button ${actionId}`, decision)}`));
+      const { message, recorded } = refuse(deps, who, `button ${actionId}`, decision);
+      track(
+        deps,
+        recorded.then(() => tellClicker(deps, client, click, `:no_entry: ${message}`)),
+      );
       return;
     }
     track(deps, handler(click, client));

@@ -39,7 +39,7 @@ export function registerYtmCommand(app: App, deps: BotDeps): void {
     if (!decision.ok) {
       await ack({
         response_type: 'ephemeral',
-        text: `:no_entry: ${refuse(deps, who, `/ytm ${text.slice(0, 200)}`, decision)}`,
+        text: `:no_entry: ${refuse(deps, who, `/ytm ${text.slice(0, 200)}`, decision).message}`,
       });
       return;
     }

@@ -65,7 +65,7 @@ describe.skipIf(eioUnavailable !== null)('a destination that appears while the c
   it('is not clobbered: the action fails, the newcomer and the source stay, no temp file', async () => {
     await withEioShare(async ({ share, backing, slowWrites }) => {
       w = miniWorkspace({ shareRoot: share, mountRequired: true, prefix: 'ytm-midcopy-ws-' });
-      const rel = 'misc/late.bin';
+      const rel = 'misc/CH02-044-late.bin'; // a posted episode: --move is allowed
       const src = writeFile(path.join(w.ws, rel), randomBytes(2 * 1024 * 1024));
       const before = sha256Of(src);
       const base = path.join(backing, 'uploads', NS);
