@@ -1,4 +1,5 @@
-import { lstat } from 'node:fs/promises';
+import type { Stats } from 'node:fs';
+import { lstat, stat } from 'node:fs/promises';
 import { errCode } from './errors.js';
 
 /**
@@ -13,4 +14,24 @@ export async function entryExists(p: string): Promise<boolean> {
     if (errCode(err) === 'ENOENT') return false;
     throw err;
   }
+}
+
+async function statUnlessMissing(p: string, how: typeof stat): Promise<Stats | null> {
+  try {
+    return await how(p);
+  } catch (err) {
+    const code = errCode(err);
+    if (code === 'ENOENT' || code === 'ENOTDIR') return null;
+    throw err;
+  }
+}
+
+/** stat(2), or null when nothing is there (ENOENT/ENOTDIR); any other error is thrown. */
+export function statOrNull(p: string): Promise<Stats | null> {
+  return statUnlessMissing(p, stat);
+}
+
+/** lstat(2), or null when nothing is there (ENOENT/ENOTDIR); any other error is thrown. */
+export function lstatOrNull(p: string): Promise<Stats | null> {
+  return statUnlessMissing(p, lstat);
 }

@@ -5,10 +5,10 @@
 // and every write and every source removal first confirms that the root is still on the recorded device (and
 // its mountpoint still mounted). This touches the destination and can block on a hung share: use it only in a
 // job child with a time limit, never in the bot's process.
-import type { Stats } from 'node:fs';
 import { mkdir, realpath, stat } from 'node:fs/promises';
 import path from 'node:path';
 import { codedError, errCode } from '../fs/errors.js';
+import { statOrNull } from '../fs/exists.js';
 import { findMount, type MountEntry, readMountTable } from './mounts.js';
 import { mountInfo } from './probe.js';
 
@@ -34,16 +34,6 @@ export interface DestinationRoot {
 
 function gone(message: string, p: string): NodeJS.ErrnoException {
   return codedError(DEST_GONE, message, p);
-}
-
-async function statOrNull(p: string): Promise<Stats | null> {
-  try {
-    return await stat(p);
-  } catch (err) {
-    const code = errCode(err);
-    if (code === 'ENOENT' || code === 'ENOTDIR') return null;
-    throw err;
-  }
 }
 
 interface PinnedMount {

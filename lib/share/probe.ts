@@ -1,6 +1,7 @@
 import type { Stats } from 'node:fs';
-import { lstat, readlink, realpath, stat } from 'node:fs/promises';
+import { readlink, realpath, stat } from 'node:fs/promises';
 import path from 'node:path';
+import { lstatOrNull, statOrNull } from '../fs/exists.js';
 import { namespaceProblem, sharedBase } from './base.js';
 import { findMount, type MountEntry, readMountTable } from './mounts.js';
 import { type ShareProbe, type ShareProbeInput, STUB_MARKER, STUB_REASON } from './state.js';
@@ -11,32 +12,8 @@ export interface ProbeDeps {
   now?: () => Date;
 }
 
-function errCode(err: unknown): string | undefined {
-  return typeof err === 'object' && err !== null && 'code' in err ? String((err as { code: unknown }).code) : undefined;
-}
-
 function errText(err: unknown): string {
   return err instanceof Error ? err.message : String(err);
-}
-
-async function statOrNull(p: string): Promise<Stats | null> {
-  try {
-    return await stat(p);
-  } catch (err) {
-    const code = errCode(err);
-    if (code === 'ENOENT' || code === 'ENOTDIR') return null;
-    throw err;
-  }
-}
-
-async function lstatOrNull(p: string): Promise<Stats | null> {
-  try {
-    return await lstat(p);
-  } catch (err) {
-    const code = errCode(err);
-    if (code === 'ENOENT' || code === 'ENOTDIR') return null;
-    throw err;
-  }
 }
 
 /**
