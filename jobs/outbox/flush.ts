@@ -52,7 +52,7 @@ async function planFlush(_input: OutboxFlushInput, ctx: JobContext): Promise<Pla
     })),
     target,
     false,
-    ctx.signal,
+    ctx,
   );
   const upToDate = planned.actions.filter((a) => a.destState === 'same').length;
   return {

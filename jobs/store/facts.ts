@@ -17,9 +17,10 @@ export type DestFacts =
   | { exists: true; type: 'file'; size: number; mtimeMs: number; sha256: string | null }
   | { exists: true; type: 'other' };
 
-export async function sourceFacts(src: string, signal?: AbortSignal): Promise<SourceFacts> {
+/** `hashesIn`: the state dir's hash cache (`hashCacheDir`), so a later process re-checking the plan reads once. */
+export async function sourceFacts(src: string, signal?: AbortSignal, hashesIn?: string): Promise<SourceFacts> {
   const st = await lstat(src);
-  const { sha256 } = await cachedSha256(src, signal);
+  const { sha256 } = await cachedSha256(src, { signal, keepIn: hashesIn });
   return { size: st.size, mtimeMs: st.mtimeMs, sha256 };
 }
 
@@ -33,7 +34,7 @@ export async function destFacts(dest: string, compareSize: number, signal?: Abor
     throw err;
   }
   if (!st.isFile()) return { exists: true, type: 'other' };
-  const sha256 = st.size === compareSize ? (await cachedSha256(dest, signal)).sha256 : null;
+  const sha256 = st.size === compareSize ? (await cachedSha256(dest, { signal })).sha256 : null;
   return { exists: true, type: 'file', size: st.size, mtimeMs: st.mtimeMs, sha256 };
 }
 

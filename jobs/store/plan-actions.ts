@@ -2,7 +2,9 @@
 import { stat } from 'node:fs/promises';
 import path from 'node:path';
 import type { JsonObject, Refusal } from '../../lib/plan/types.js';
+import { hashCacheDir } from '../engine/hash-cache.js';
 import { formatBytes } from '../engine/output.js';
+import type { JobContext } from '../engine/types.js';
 import type { StoreAction } from './action.js';
 import { type DestFacts, destFacts, freeBytes, SPACE_MARGIN_BYTES, sourceFacts } from './facts.js';
 import type { StoreTarget } from './target.js';
@@ -40,8 +42,9 @@ export async function planActions(
   items: PlannedItem[],
   target: StoreTarget,
   overwrite: boolean,
-  signal: AbortSignal,
+  ctx: Pick<JobContext, 'signal' | 'paths'>,
 ): Promise<PlannedActions> {
+  const { signal } = ctx;
   const out: PlannedActions = { actions: [], sources: {}, destinations: {}, refusals: [], needed: 0, enough: true };
   if (target.offline && items.length > 0 && !(await isDirectory(target.effectiveRoot))) {
     // Never created by a store (lib/share/destination-root.ts): a missing root may be an unmounted disk.
@@ -53,7 +56,7 @@ export async function planActions(
   for (const item of items) {
     let src: Awaited<ReturnType<typeof sourceFacts>>;
     try {
-      src = await sourceFacts(item.src, signal);
+      src = await sourceFacts(item.src, signal, hashCacheDir(ctx.paths.stateDir));
     } catch (err) {
       const code = (err as NodeJS.ErrnoException).code ?? 'error';
       out.sources[item.srcRel] = { unreadable: code };

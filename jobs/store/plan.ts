@@ -121,7 +121,7 @@ export async function planStore(input: StoreInput, ctx: JobContext): Promise<Pla
     })),
     target,
     input.overwrite,
-    ctx.signal,
+    ctx,
   );
   refusals.push(...planned.refusals);
   const { actions, needed } = planned;
