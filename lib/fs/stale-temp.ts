@@ -4,6 +4,7 @@
 import type { Dirent, Stats } from 'node:fs';
 import { lstat, readdir, unlink } from 'node:fs/promises';
 import { basename, dirname, join, relative, resolve } from 'node:path';
+import { pidAlive } from '../locks/pid.js';
 import { errCode } from './errors.js';
 
 /** A temp file whose pid is dead on this host counts as stale only once it has not been written for this long
@@ -18,17 +19,6 @@ const TEMP_NAME = /^\.tmp__(.+)__(\d+)(?:__[0-9A-Za-z]+)?$/s;
 export function parseTempName(name: string): { target: string; pid: number } | null {
   const m = TEMP_NAME.exec(name);
   return m?.[1] && m[2] ? { target: m[1], pid: Number(m[2]) } : null;
-}
-
-/** Whether `pid` is a live process on this host (EPERM: it exists but belongs to someone else). */
-export function pidAlive(pid: number): boolean {
-  if (!Number.isSafeInteger(pid) || pid <= 0) return false;
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch (err) {
-    return errCode(err) === 'EPERM';
-  }
 }
 
 /** A temp file nobody is writing any more: its writer is gone (and it sits idle), or it is very old. */

@@ -4,10 +4,10 @@ import { tempPathFor } from '../../../lib/fs/atomic.js';
 import {
   isStaleTemp,
   parseTempName,
-  pidAlive,
   STALE_TEMP_MAX_AGE_MS,
   STALE_TEMP_MIN_AGE_MS,
 } from '../../../lib/fs/stale-temp.js';
+import { pidAlive } from '../../../lib/locks/pid.js';
 import { deadPid } from '../../helpers/pids.js';
 
 describe('stale temp files', () => {
