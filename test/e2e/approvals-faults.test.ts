@@ -2,7 +2,7 @@
 // emulator: a plan left alone past YTM_PLAN_TTL_MIN expires on its card and cannot be approved afterwards; an
 // apply child that crashes while the bot lives ends `interrupted` on its card and the bot keeps answering; an
 // apply that hits ENOSPC on the share (a real tmpfs filled mid-copy) ends with a card that says why.
-import { existsSync, mkdirSync, renameSync, statfsSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync, renameSync, statfsSync } from 'node:fs';
 import path from 'node:path';
 import { execa } from 'execa';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -159,7 +159,7 @@ describe.skipIf(canMount() !== null)('an apply that runs out of space on the sha
     await rig?.close();
   });
 
-  it('the card says failed, with ENOSPC named; the plan ends failed; no partial file under the final name', async () => {
+  it('the card, the journal and the run report say failed with ENOSPC; the plan ends failed; no partial file under the final name', async () => {
     const ep = postedEpisodes(rig.ws)[0] as string;
     const card = await requestCard(rig, `store --episode ${ep}`, ALLOWED_USER, 60_000);
     const planId = card.planId as string;
@@ -175,7 +175,26 @@ describe.skipIf(canMount() !== null)('an apply that runs out of space on the sha
     expect(text).toMatch(/Failed|Partly done/);
     expect(text).toContain(path.basename(wav.dest));
     expect(text).toMatch(/no space left|ENOSPC/);
-    expect(['failed', 'partial']).toContain(readRecord(rig, planId).state);
+    const rec = readRecord(rig, planId);
+    expect(['failed', 'partial']).toContain(rec.state);
+    // The journal and the run report say the same as the card.
+    const journal = readFileSync(path.join(rig.stateDir, 'journal', `${planId}.jsonl`), 'utf8')
+      .trim()
+      .split('\n')
+      .map((l) => JSON.parse(l) as { t: string; status?: string; message?: string });
+    expect(journal.filter((l) => l.t === 'end' && l.status === 'failed').map((l) => l.message)).toEqual([
+      expect.stringMatching(/no space left|ENOSPC/),
+    ]);
+    const reportPath = (rec.result as { report?: string } | undefined)?.report as string;
+    const report = JSON.parse(readFileSync(reportPath, 'utf8')) as {
+      planId: string;
+      state: string;
+      outcomes: { status: string; message: string }[];
+    };
+    expect(report).toMatchObject({ planId, state: rec.state });
+    expect(report.outcomes.filter((o) => o.status === 'failed').map((o) => o.message)).toEqual([
+      expect.stringMatching(/no space left|ENOSPC/),
+    ]);
     expect(await auditKinds(rig, planId, 'job.result')).toBe(1);
     expect(applyStarts(rig, planId)).toBe(1);
     expect(await sha256Stream(wav.src)).toBe(wav.sha256);
