@@ -58,7 +58,8 @@ async function copyWithFallback(
     }
   };
   try {
-    const r = await copyFileVerified(a.src, a.dest, { overwrite, signal: ctx.signal, onProgress });
+    const expect = { sha256: a.sha256, size: a.size };
+    const r = await copyFileVerified(a.src, a.dest, { overwrite, expect, signal: ctx.signal, onProgress });
     return { ...r, via: 'copy' };
   } catch (err) {
     if (!RSYNC_RETRY_CODES.has(errCode(err) ?? '')) throw err;
@@ -128,15 +129,10 @@ export async function executeStoreAction(raw: JsonValue, ctx: JobContext, planId
           message: `the destination now holds a different file and --overwrite was not given: ${a.dest}`,
         };
       }
+      // Both copy paths refuse a source that no longer hashes as planned before it takes the destination's name.
       const copied = await copyWithFallback(a, ctx, a.overwrite);
       forgetHash(a.dest);
       via = copied.via === 'rsync' ? 'copied with rsync and verified' : 'copied and verified';
-      if (copied.sha256 !== a.sha256 || copied.size !== a.size) {
-        return {
-          status: 'failed',
-          message: `the source changed since the plan (now ${copied.size} bytes ${copied.sha256.slice(0, 12)}); the copy at ${a.dest} is of the changed file; the source was left in place`,
-        };
-      }
     }
     const manifest = await writeManifest(a, ctx.paths, ctx.now(), { planId, upToDate }, root);
     if (a.after !== 'keep') {

@@ -20,6 +20,12 @@ export interface CopyVerifiedOptions {
   signal?: AbortSignal;
   /** Replace an existing `destPath`. Without it an existing destination fails with code 'EEXIST'. */
   overwrite?: boolean;
+  /**
+   * What the source must hash to (e.g. what a plan was approved for). A source that reads otherwise fails with
+   * 'EVERIFY' before the copy takes the destination's name, so an approved `overwrite` never puts an unplanned
+   * file in place of the old one.
+   */
+  expect?: { sha256: string; size: number };
 }
 
 export interface VerifyDetails {
@@ -85,7 +91,7 @@ export async function copyFileVerified(
   destPath: string,
   opts: CopyVerifiedOptions = {},
 ): Promise<{ sha256: string; size: number }> {
-  const { signal, onProgress, overwrite = false } = opts;
+  const { signal, onProgress, overwrite = false, expect } = opts;
   signal?.throwIfAborted();
   const dest = resolve(destPath);
   if (!overwrite && (await entryExists(dest))) throw existsError(dest); // fail fast, before copying gigabytes
@@ -137,6 +143,13 @@ export async function copyFileVerified(
     }
     await srcFh.close();
     srcFh = undefined;
+    if (expect && (expect.size !== expected.size || expect.sha256 !== expected.sha256)) {
+      throw new VerifyError(
+        `the source changed since it was planned (now ${expected.size} bytes sha256 ${expected.sha256.slice(0, 12)}, ` +
+          `planned ${expect.size} bytes sha256 ${expect.sha256.slice(0, 12)}): ${src}; the destination was left as it was`,
+        { path: dest, expected: expect, actual: expected },
+      );
+    }
 
     // Verify the temp file from disk on a fresh handle, while the destination's name still holds what it held.
     const actual = await sha256File(tmp, { signal });

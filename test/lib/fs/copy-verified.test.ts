@@ -76,6 +76,22 @@ describe('copyFileVerified', () => {
     expect(await readdir(out)).toEqual(['exists.bin']);
   });
 
+  it('overwrite with `expect`: a source that no longer hashes as planned never replaces the old destination', async () => {
+    const src = await makeSource(2 * MiB);
+    const dest = join(out, 'planned.bin');
+    await writeFile(dest, 'old');
+    const planned = { sha256: createHash('sha256').update('what was planned').digest('hex'), size: 2 * MiB };
+    const err = await copyFileVerified(src.path, dest, { overwrite: true, expect: planned }).catch((e: unknown) => e);
+    expect(err).toBeInstanceOf(VerifyError);
+    expect((err as Error).message).toContain('changed since it was planned');
+    expect(await readFile(dest, 'utf8')).toBe('old');
+    expect(await readdir(out)).toEqual(['planned.bin']);
+    expect(
+      (await copyFileVerified(src.path, dest, { overwrite: true, expect: { sha256: src.sha256, size: 2 * MiB } }))
+        .sha256,
+    ).toBe(src.sha256);
+  });
+
   it('with overwrite replaces a symlink at the destination, never writing through it', async () => {
     const src = await makeSource(100);
     const victim = join(dir, 'victim.txt');
