@@ -3,7 +3,7 @@
 // terminal `ytm` starting while the bot's job child runs does not "interrupt" it.
 import { hostname } from 'node:os';
 import { listPlans, transition } from '../../lib/approvals/store.js';
-import { pidAlive } from '../../lib/locks/pid.js';
+import { procIdentity } from '../../lib/locks/proc-start.js';
 import { RUNNING_NOTE_RE } from './apply.js';
 import { audit } from './audit.js';
 import { describeInterrupted } from './journal.js';
@@ -19,7 +19,9 @@ export async function recoverInterrupted(stateDir: string, actor = 'ytm:recovery
   for (const rec of await listPlans(stateDir, { states: ['running'] })) {
     const last = [...rec.history].reverse().find((h) => h.to === 'running');
     const m = RUNNING_NOTE_RE.exec(last?.note ?? '');
-    if (m?.[1] && m[2] === hostname() && pidAlive(Number(m[1]))) continue;
+    // procIdentity, not a bare kill(0): a runner killed a moment ago can still be an unreaped zombie, which kill(0)
+    // calls alive, and its plan would then stay `running` for good.
+    if (m?.[1] && m[2] === hostname() && (await procIdentity(Number(m[1]))) !== null) continue;
     if (m?.[2] && m[2] !== hostname()) continue; // another host's runner: not ours to judge
     const d = await describeInterrupted(stateDir, rec.planId);
     const r = await transition(stateDir, rec.planId, {
