@@ -81,6 +81,14 @@ export interface EffectivePlanning {
 }
 
 /**
+ * Whether a planning root is on the share. Without case: a root spelled otherwise on a Mac's disk is still on the
+ * share and must only be read through a guarded child (the share is not touched to find out).
+ */
+export function planningOnShare(paths: Paths, root: string): boolean {
+  return paths.sharedRoot !== null && isInside(paths.sharedRoot, root, { caseInsensitive: true });
+}
+
+/**
  * The planning root in effect. The configured root is used only when it is reachable; a root under a share
  * that is not up is never touched (it may hang), mirroring `paths.planning_root()`.
  */
@@ -91,8 +99,7 @@ export function effectivePlanningRoot(
 ): EffectivePlanning {
   const configured = paths.planningConfigured;
   if (!configured) return { root: paths.planningLocal, fallback: false, reason: null };
-  const onShare = paths.sharedRoot !== null && isInside(paths.sharedRoot, configured);
-  if (onShare && share.state !== 'up') {
+  if (planningOnShare(paths, configured) && share.state !== 'up') {
     return { root: paths.planningLocal, fallback: true, reason: `the share is ${share.state}` };
   }
   if (configuredIsDir !== true) {

@@ -4,11 +4,10 @@ import path from 'node:path';
 import { readAuditHead } from '../../lib/audit/log.js';
 import type { Config } from '../../lib/config.js';
 import { writeJsonAtomic } from '../../lib/fs/atomic.js';
-import { isInside } from '../../lib/fs/contain.js';
 import { leaseFor } from '../../lib/guard/lease.js';
-import type { ExistsState } from '../../lib/guard/ops.js';
-import { abandonGuards, prewarmGuards, releaseWarmGuards, runGuarded, runningGuardOps } from '../../lib/guard/run.js';
-import { effectivePlanningRoot, type Paths, reportDir, resolvePaths } from '../../lib/paths.js';
+import { abandonGuards, prewarmGuards, releaseWarmGuards, runningGuardOps } from '../../lib/guard/run.js';
+import { type Paths, reportDir, resolvePaths } from '../../lib/paths.js';
+import { resolvePlanningRoot } from '../../lib/planning/root.js';
 import { checkShare } from '../../lib/share/check.js';
 import { listProbeLeases } from '../../lib/share/probe-lease.js';
 import type { ShareProbe } from '../../lib/share/state.js';
@@ -214,18 +213,7 @@ async function linksAndHot(
   );
   linkScan.catch(() => {}); // awaited below; this only keeps an early failure from counting as unhandled
   const share = await probe;
-  let configuredIsDir: boolean | null = null;
-  const configured = paths.planningConfigured;
-  // A configured root on a share that is down is not touched at all; anything else is checked in a guarded child.
-  if (configured && !(paths.sharedRoot && isInside(paths.sharedRoot, configured) && share.state !== 'up')) {
-    const lease = leaseFor(paths, configured);
-    const r = await runGuarded<ExistsState[]>(
-      { op: 'exists', paths: [path.join(configured, 'channels')] },
-      { timeoutMs, ...(lease ? { lease } : {}) },
-    );
-    configuredIsDir = r.ok ? r.value[0] === 'exists' : null;
-  }
-  const planning = effectivePlanningRoot(paths, share, configuredIsDir);
+  const planning = await resolvePlanningRoot(paths, share, timeoutMs);
   acc.planning = { configured: paths.planningConfigured, effective: planning.root, fallback: planning.fallback };
   if (planning.fallback) {
     acc.findings.push(

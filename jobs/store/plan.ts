@@ -2,12 +2,13 @@
 import path from 'node:path';
 import { blockingLocksForFile, readActiveLocks } from '../../lib/locks/coordination.js';
 import type { JsonObject, JsonValue, Refusal } from '../../lib/plan/types.js';
+import { publishedFact } from '../../lib/planning/published.js';
+import { resolvePlanningRoot } from '../../lib/planning/root.js';
 import { formatBytes } from '../engine/output.js';
 import type { JobContext, PlanDraft } from '../engine/types.js';
 import type { StoreInput } from './input.js';
 import { type StoreItem, storeItems } from './items.js';
 import { planActions, targetFacts } from './plan-actions.js';
-import { publishedFact } from './published.js';
 import { resolveStoreTarget, type StoreTarget } from './target.js';
 
 function refusedDraft(refusals: Refusal[], preconditions: JsonObject = {}): PlanDraft {
@@ -60,8 +61,12 @@ async function guardSourceChanges(
     out.notices.push({ kind: 'job.override', data: { episode: null, path: item.rel, via, mode: input.mode, basis } });
   }
   const episodes = [...new Set(changing.map((i) => i.episode).filter((e): e is string => e !== null))];
+  if (episodes.length === 0) return;
+  const timeoutMs = ctx.config.YTM_SHARE_PROBE_TIMEOUT_MS;
+  // The same planning root the doctor reads, with its local fallback (PLANNING_FALLBACK).
+  const planning = await resolvePlanningRoot(ctx.paths, target, timeoutMs);
   for (const ep of episodes) {
-    const fact = await publishedFact(ctx, ep, target.state);
+    const fact = await publishedFact(ctx.paths, planning, ep, timeoutMs);
     out.published[ep] = fact.published;
     if (fact.published) continue;
     if (!via) {

@@ -60,7 +60,23 @@ describe('refused for unposted episodes', () => {
     writeFile(path.join(w.ws, 'audio/final/CH02/099/CH02-099.wav'), 'x');
     const r = await ytm(['store', 'audio/final/CH02/099/CH02-099.wav', '--move', '--run', '--yes', '--json'], w.env);
     expect(r.exitCode).toBe(2);
-    expect(json<Out>(r).plan.refusals[0]?.message).toContain('not found in the planning CSV');
+    // The refusal names the planning file it read.
+    expect(json<Out>(r).plan.refusals[0]?.message).toContain(`not found in CH02.csv in ${path.join(w.ws, 'planning')}`);
+  });
+
+  it('an unreachable YTM_PLANNING_ROOT falls back to the local copy, as the doctor does (PLANNING_FALLBACK)', async () => {
+    const env = { ...w.env, YTM_PLANNING_ROOT: path.join(w.dir, 'no-such-planning') };
+    const r = await ytm(['store', '--episode', 'CH02-044', '--symlink-back', '--json'], env);
+    expect(r.exitCode, r.stdout).toBe(0);
+    const out = json<Out>(r);
+    expect(out.plan.refusals).toEqual([]);
+    const doctor = json<{ planning: { effective: string; fallback: boolean } }>(await ytm(['doctor', '--json'], env));
+    expect(doctor.planning).toMatchObject({ effective: path.join(w.ws, 'planning'), fallback: true });
+    // An unposted episode's refusal says which copy it read and why.
+    const refused = await ytm(['store', '--episode', 'CH02-043', '--symlink-back', '--json'], env);
+    expect(json<Out>(refused).plan.refusals[0]?.message).toContain(
+      `in the local copy ${path.join(w.ws, 'planning')} (YTM_PLANNING_ROOT is not in effect: not a reachable directory)`,
+    );
   });
 });
 
