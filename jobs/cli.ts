@@ -1,4 +1,5 @@
 #!/usr/bin/env node
+import type { ConfigProblem } from '../lib/config.js';
 // The `ytm` command: one entry point for the terminal and for the bot's job children (DESIGN: "the bot is
 // one more caller of the CLI"). Parsing is shared with Slack through jobs/grammar.ts.
 import { prewarmGuards } from '../lib/guard/run.js';
@@ -53,13 +54,14 @@ async function main(argv: string[]): Promise<number> {
 async function doctor(cmd: ParsedCommand): Promise<number> {
   const { formatProblems, loadConfig } = await import('../lib/config.js');
   const loaded = loadConfig();
-  if (!loaded.ok) {
-    process.stderr.write(`${formatProblems(loaded.problems)}\n`);
-    emit(cmd.events, {
-      type: 'result',
-      exitCode: EXIT_COULD_NOT_CHECK,
-      data: { error: 'config', problems: loaded.problems },
-    });
+  const { resolvePaths } = await import('../lib/paths.js');
+  const { workspaceRootProblem } = await import('../lib/workspace-root.js');
+  const problems = loaded.ok
+    ? [workspaceRootProblem(loaded.config, resolvePaths(loaded.config))].filter((p): p is ConfigProblem => p !== null)
+    : loaded.problems;
+  if (!loaded.ok || problems.length > 0) {
+    process.stderr.write(`${formatProblems(problems)}\n`);
+    emit(cmd.events, { type: 'result', exitCode: EXIT_COULD_NOT_CHECK, data: { error: 'config', problems } });
     return EXIT_COULD_NOT_CHECK;
   }
   const { runDoctor } = await import('./doctor/index.js');

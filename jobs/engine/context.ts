@@ -2,6 +2,7 @@
 import { userInfo } from 'node:os';
 import { type Config, type ConfigProblem, loadConfig } from '../../lib/config.js';
 import { resolvePaths } from '../../lib/paths.js';
+import { workspaceRootProblem } from '../../lib/workspace-root.js';
 import type { JobContext, ProgressEvent } from './types.js';
 
 /** `terminal:<os user>`: the actor for approvals given by running `--run` in a terminal. */
@@ -38,5 +39,7 @@ export type LoadedContext = { ok: true; ctx: JobContext } | { ok: false; problem
 export function loadContext(opts: ContextOptions = {}, env: NodeJS.ProcessEnv = process.env): LoadedContext {
   const loaded = loadConfig(env);
   if (!loaded.ok) return { ok: false, problems: loaded.problems };
-  return { ok: true, ctx: createContext(loaded.config, opts) };
+  const ctx = createContext(loaded.config, opts);
+  const missing = workspaceRootProblem(loaded.config, ctx.paths);
+  return missing ? { ok: false, problems: [missing] } : { ok: true, ctx };
 }
