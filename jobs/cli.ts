@@ -23,6 +23,10 @@ async function main(argv: string[]): Promise<number> {
   if (argv[0] === 'apply') return (await import('./apply/command.js')).applyCommand(argv.slice(1));
   // `ytm plan <job> <input JSON> --events`: the planning child of a terminal `--run`; read-only, also hidden.
   if (argv[0] === 'plan') return (await import('./engine/plan-child.js')).planChildCommand(argv.slice(1));
+  if (argv[0] === '--version' || argv[0] === '-V') {
+    process.stdout.write(`ytm-ops ${await version()} (node ${process.version})\n`);
+    return 0;
+  }
   const parsed = parseCommandLine(argv);
   if (!parsed.ok) {
     const hint = parsed.suggestion ? ` Did you mean \`ytm ${parsed.suggestion}\`?` : '';
@@ -49,6 +53,15 @@ async function main(argv: string[]): Promise<number> {
       return 1;
     }
   }
+}
+
+/** The version in package.json: this file runs as dist/jobs/cli.js, two folders below it. */
+async function version(): Promise<string> {
+  const { readFile } = await import('node:fs/promises');
+  const pkg = JSON.parse(await readFile(new URL('../../package.json', import.meta.url), 'utf8')) as {
+    version?: string;
+  };
+  return pkg.version ?? 'unknown';
 }
 
 async function doctor(cmd: ParsedCommand): Promise<number> {

@@ -125,6 +125,9 @@ export const COMMANDS: CommandSpec[] = [
       })
       .refine((v) => v.path !== undefined || (v.kind === undefined && !v.move), {
         message: '--kind and --move belong to the file form (store <path> …)',
+      })
+      .refine((v) => v['run-id'] === undefined || v['include-remotion'] === true, {
+        message: '--run-id only chooses the run for --include-remotion; add --include-remotion or leave --run-id out',
       }),
   },
   {
@@ -294,7 +297,7 @@ const MAX_WORD_LENGTH = 1024;
 
 /** Parses `ytm` words (already split). Never throws. */
 export function parseCommandLine(words: string[]): ParseResult {
-  if (words.length === 0) return parseCommandLine(['help']);
+  if (words.length === 0 || words[0] === '--help' || words[0] === '-h') return parseCommandLine(['help']);
   if (words.length > MAX_WORDS) return { ok: false, error: `too many words (${words.length}; at most ${MAX_WORDS})` };
   const long = words.find((w) => w.length > MAX_WORD_LENGTH);
   if (long) return { ok: false, error: `a word is too long (${long.length} characters; at most ${MAX_WORD_LENGTH})` };
@@ -312,7 +315,14 @@ export function parseCommandLine(words: string[]): ParseResult {
   try {
     parsed = parseArgs({ args: rest, options: { ...COMMON, ...spec.options }, allowPositionals: true, strict: true });
   } catch (err) {
-    return { ok: false, command: spec.name, error: describeParseError(err) };
+    const option = unknownOption(err);
+    const closest = option ? closestWord(option, [...Object.keys(COMMON), ...Object.keys(spec.options)]) : undefined;
+    return {
+      ok: false,
+      command: spec.name,
+      error: describeParseError(err),
+      ...(option && closest ? { suggestion: replaceWord(words, `--${option}`, `--${closest}`) } : {}),
+    };
   }
   const values = parsed.values as Record<string, unknown>;
   if (values.help) {
@@ -352,7 +362,18 @@ export function parseCommandLine(words: string[]): ParseResult {
     const issue = checked.error.issues[0];
     const key = String(issue?.path[0] ?? '');
     const where = key ? (spec.options[key] ? `--${key}: ` : `<${key}>: `) : '';
-    return { ok: false, command: spec.name, error: `${where}${issue?.message ?? 'invalid arguments'}` };
+    // A misspelt word of a fixed set (`outbox flsh`) gets the closest one back as the whole corrected line.
+    const given = raw[key];
+    const closest =
+      issue?.code === 'invalid_value' && typeof given === 'string'
+        ? closestWord(given, issue.values.map(String))
+        : undefined;
+    return {
+      ok: false,
+      command: spec.name,
+      error: `${where}${issue?.message ?? 'invalid arguments'}`,
+      ...(closest && typeof given === 'string' ? { suggestion: replaceWord(words, given, closest) } : {}),
+    };
   }
   return {
     ok: true,
@@ -391,13 +412,32 @@ export function tokenize(text: string): string[] {
 }
 
 export function closestCommand(word: string): string | undefined {
+  return closestWord(
+    word,
+    COMMANDS.map((c) => c.name),
+  );
+}
+
+/** The candidate nearest to `word` by edit distance, when it is near enough to be a typo of it. */
+function closestWord(word: string, candidates: string[]): string | undefined {
   const w = word.toLowerCase().slice(0, 40);
   let best: { name: string; d: number } | undefined;
-  for (const c of COMMANDS) {
-    const d = editDistance(w, c.name);
-    if (!best || d < best.d) best = { name: c.name, d };
+  for (const name of candidates) {
+    const d = editDistance(w, name);
+    if (!best || d < best.d) best = { name, d };
   }
-  return best && best.d <= Math.max(2, Math.floor(best.name.length / 2)) ? best.name : undefined;
+  return best && best.d > 0 && best.d <= Math.max(2, Math.floor(best.name.length / 2)) ? best.name : undefined;
+}
+
+/** The command line with one word replaced: what a "did you mean" offers to run instead. */
+function replaceWord(words: string[], from: string, to: string): string {
+  return words.map((w) => (w === from ? to : w)).join(' ');
+}
+
+/** The option name parseArgs did not know (`--symlnk-back` -> `symlnk-back`), if that was the error. */
+function unknownOption(err: unknown): string | undefined {
+  if ((err as { code?: string }).code !== 'ERR_PARSE_ARGS_UNKNOWN_OPTION') return undefined;
+  return /'--?([^'=]+)/.exec(String((err as Error).message))?.[1];
 }
 
 function editDistance(a: string, b: string): number {
@@ -418,15 +458,18 @@ function clip(s: string): string {
   return s.length > 40 ? `${s.slice(0, 40)}…` : s;
 }
 
+const MUTATING_NOTE = [
+  '  Dry-run unless --run (terminal) or approved (Slack). --run asks before a plan that replaces or deletes files;',
+  '  --yes answers yes (needed where no terminal is attached). Add --json for one JSON document.',
+].join('\n');
+
 export function helpText(commandName?: string): string {
   const spec = commandName ? findCommand(commandName.toLowerCase()) : undefined;
   if (spec) {
     return [
       `${spec.name}: ${spec.summary}${spec.available ? '' : ' (not available yet)'}`,
       ...spec.usage.map((u) => `  ${u}`),
-      spec.mutates
-        ? '  Dry-run unless --run (terminal) or approved (Slack). Add --json for one JSON document.'
-        : '  Add --json for one JSON document.',
+      spec.mutates ? MUTATING_NOTE : '  Add --json for one JSON document.',
     ].join('\n');
   }
   const lines = COMMANDS.filter((c) => c.name !== 'help').map(
@@ -438,7 +481,9 @@ export function helpText(commandName?: string): string {
     'Commands:',
     ...lines,
     '',
-    '`ytm help <command>` shows its options. Mutating commands only plan unless --run (terminal) or approved (Slack).',
+    '`ytm help <command>` (or `ytm <command> --help`) shows its options; `ytm --version` the version.',
+    'Mutating commands only plan unless --run (terminal) or approved (Slack). In a terminal, --run asks before a plan',
+    'that replaces or deletes files; --yes answers yes (needed where no terminal is attached). --json: one JSON document.',
     'Exit codes: doctor 0 ok, 1 warn, 2 critical, 3 could not check; others 0 done, 1 failed, 2 refused, 64 usage.',
   ].join('\n');
 }

@@ -1,6 +1,9 @@
 // The store job's input: the grammar's words normalised into one JSON shape (this is what a plan stores and
 // what `apply` re-plans from).
+import { realpathSync } from 'node:fs';
+import path from 'node:path';
 import { z } from 'zod';
+import { isInside } from '../../lib/fs/contain.js';
 import { STORE_KINDS } from './kinds.js';
 
 export const StoreInputSchema = z.object({
@@ -32,4 +35,21 @@ export function storeInputFromArgs(a: Record<string, unknown>): StoreInput {
     includeRemotion: a['include-remotion'] === true,
     runId: str('run-id'),
   };
+}
+
+/**
+ * A terminal user's relative path: relative to the current folder when that is inside the workspace (as any
+ * shell tool reads it), otherwise to the workspace root. Returned relative to the workspace root, which is what a
+ * plan stores. The current folder is a real path, so the root is compared by its real path too.
+ */
+export function pathFromCwd(userPath: string, workspaceRoot: string, cwd: string): string {
+  if (path.isAbsolute(userPath)) return userPath;
+  let realRoot: string;
+  try {
+    realRoot = realpathSync.native(workspaceRoot);
+  } catch {
+    return userPath; // a missing root is reported by name when the job loads its configuration
+  }
+  if (!isInside(realRoot, cwd) || path.resolve(cwd) === realRoot) return userPath;
+  return path.relative(realRoot, path.resolve(cwd, userPath));
 }

@@ -51,12 +51,16 @@ async function contain(workspace: string, userPath: string): Promise<Resolved> {
   try {
     if (userPath.includes('\0')) throw new ContainmentError(workspace, userPath, 'it contains a NUL byte');
     const lexical = path.resolve(workspace, userPath);
-    if (!isInside(workspace, lexical)) {
+    const lexicallyInside = isInside(workspace, lexical);
+    if (!lexicallyInside && !path.isAbsolute(userPath)) {
       throw new ContainmentError(workspace, userPath, `it resolves to ${JSON.stringify(lexical)}`);
     }
+    // An absolute path is judged like the root, by its real location: the root may be configured in another
+    // letter case than the disk has (a Mac), and the path typed or pasted as the disk spells it.
     const real = await realPathUnder(workspace, lexical);
     if (real.rel === null || real.key === null) {
-      throw new ContainmentError(workspace, userPath, `a symlink leads to ${JSON.stringify(real.abs)}`);
+      const how = lexicallyInside ? 'a symlink leads to' : 'it resolves to';
+      throw new ContainmentError(workspace, userPath, `${how} ${JSON.stringify(real.abs)}`);
     }
     return { ok: true, real: { ...real, rel: real.rel, key: real.key } };
   } catch (err) {
@@ -76,7 +80,7 @@ async function contain(workspace: string, userPath: string): Promise<Resolved> {
       ok: false,
       refusal: {
         code: 'PATH_OUTSIDE_WORKSPACE',
-        message: `refused: ${err.message}; paths are relative to the workspace root and must stay inside it`,
+        message: `refused: ${err.message}; relative paths are read from the current folder when it is inside the workspace, otherwise from the workspace root, and must stay inside it`,
       },
     };
   }
@@ -126,7 +130,11 @@ async function classify(
       : st.kind === 'link'
         ? `is a symlink (to ${st.target}); store the file it points to`
         : `is ${st.what}; only regular files can be stored`;
-  out.refusals.push({ code: st.kind === 'missing' ? missingCode : 'SOURCE_NOT_FILE', message: `${item.rel} ${why}` });
+  const tried = st.kind === 'missing' ? ` (looked for ${item.src})` : '';
+  out.refusals.push({
+    code: st.kind === 'missing' ? missingCode : 'SOURCE_NOT_FILE',
+    message: `${item.rel} ${why}${tried}`,
+  });
 }
 
 export async function storeItems(

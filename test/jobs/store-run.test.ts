@@ -194,7 +194,10 @@ describe('store --episode', () => {
     const r = await ytm(['store', '--episode', 'CH02-044', '--run', '--json'], w.env);
     expect(r.exitCode).toBe(2);
     expect(json<PlanOut>(r).plan.refusals).toEqual([
-      { code: 'MISSING_ITEM', message: 'audio/final/CH02/044/CH02-044.srt does not exist' },
+      {
+        code: 'MISSING_ITEM',
+        message: `audio/final/CH02/044/CH02-044.srt does not exist (looked for ${path.join(w.ws, 'audio/final/CH02/044/CH02-044.srt')})`,
+      },
     ]);
     expect(filesUnder(w.base)).toEqual([]);
   });
