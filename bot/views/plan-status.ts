@@ -44,7 +44,7 @@ export function runningView(rec: CardRecord, approvedBy: readonly string[], prog
 }
 
 export function resultView(rec: CardRecord, summary: ApplySummary, approvedBy: readonly string[]) {
-  if (summary.state === 'stale') return staleView(rec, summary.staleKeys ?? [], summary.reason);
+  if (summary.state === 'stale') return staleView(rec, summary.reason);
   const lines = summary.outcomes.map(
     (o) =>
       `${OUTCOME_ICON[o.status] ?? '•'} ${esc(clip(o.label, 300))} — ${OUTCOME_WORD[o.status] ?? o.status}${
@@ -64,12 +64,10 @@ export function resultView(rec: CardRecord, summary: ApplySummary, approvedBy: r
   return statusCard(rec, head, more, [`approved by ${approvedBy.map((u) => `<@${u}>`).join(', ')}`]);
 }
 
-export function staleView(rec: CardRecord, staleKeys: readonly string[], reason?: string) {
-  const keys = staleKeys.length > 0 ? staleKeys.map((k) => `\`${esc(clip(k, 200))}\``).join(', ') : 'unknown';
-  const status =
-    `:warning: *Plan is stale: ${clip(keys, 1_500)}* changed since the dry run, so nothing was done.` +
-    (reason ? `\n${esc(clip(reason, 500))}` : '') +
-    '\nRe-plan to see what would happen now.';
+export function staleView(rec: CardRecord, reason?: string) {
+  // The reason names each changed file or fact in words (jobs/engine/stale-words.ts); the keys are for machines.
+  const words = reason ?? 'the plan is stale, nothing was done. Re-plan to see what would happen now.';
+  const status = `:warning: ${esc(clip(words.charAt(0).toUpperCase() + words.slice(1), 1_500))}`;
   const actions: Block = {
     type: 'actions',
     block_id: `stale.${shortId(rec.planId)}`,

@@ -12,6 +12,7 @@ import { EXIT_FAILED, EXIT_OK, EXIT_REFUSED } from './exit.js';
 import { appendJournal } from './journal.js';
 import { parseJobInput } from './plan.js';
 import { writeJobReport } from './report.js';
+import { staleInWords } from './stale-words.js';
 import type { ActionOutcome, ActionStatus, ApplySummary, FinalState, Job, JobContext, JobLookup } from './types.js';
 
 const RUNNING_NOTE = (pid: number, host: string) => `pid ${pid} on ${host}`;
@@ -165,7 +166,7 @@ async function execute(
       planId,
       job: job.name,
       state: 'stale',
-      reason: `the plan is stale, nothing was done; changed since planning: ${keys.join(', ')} — re-plan`,
+      reason: `the plan is stale, nothing was done: ${staleInWords(changes).join('; ')}. Re-plan to see what would happen now.`,
       staleKeys: keys,
       outcomes: [],
       counts: emptyCounts(),

@@ -126,7 +126,9 @@ describe('stale plans are refused, nothing executed', () => {
     const out = json<{ state: string; staleKeys: string[]; reason: string }>(r);
     expect(out.state).toBe('stale');
     expect(out.staleKeys).toContain('share.state');
-    expect(out.reason).toContain('re-plan');
+    expect(out.reason).toBe(
+      'the plan is stale, nothing was done: the share is stub now (was up). Re-plan to see what would happen now.',
+    );
     expect(stored()).toEqual([]);
     expect(filesUnder(w.outbox)).toEqual([]);
     const rec = await getPlan(w.state, planId);
@@ -142,6 +144,10 @@ describe('stale plans are refused, nothing executed', () => {
     expect(summary.state).toBe('stale');
     expect(summary.exitCode).toBe(2);
     expect(summary.staleKeys).toEqual(expect.arrayContaining([`sources.${WAV}.sha256`, `sources.${WAV}.size`]));
+    // People get it in words, once per file: no internal keys.
+    expect(summary.reason).toBe(
+      'the plan is stale, nothing was done: CH02-044.wav changed since the plan (64.0 KiB → 21 B). Re-plan to see what would happen now.',
+    );
     expect(stored()).toEqual([]);
   });
 
@@ -154,6 +160,7 @@ describe('stale plans are refused, nothing executed', () => {
     const summary = await applyStoredPlan(w.state, planId, ctx, lookupJob);
     expect(summary.state).toBe('stale');
     expect(summary.staleKeys?.some((k) => k.startsWith('destinations.audio_final/CH02/044/CH02-044.wav'))).toBe(true);
+    expect(summary.reason).toContain('CH02-044.wav on the destination appeared since the plan');
     expect(stored()).toEqual(['audio_final/CH02/044/CH02-044.wav']);
     expect(sha256Of(dest)).not.toBe(sha256Of(path.join(w.ws, WAV)));
   });
