@@ -2,6 +2,7 @@
 // breakdown), a context line with host, time and where the full JSON report is, and a "Run doctor again"
 // button. Stays inside Slack's limits whatever the report holds: ≤ 50 blocks, ≤ 3000 characters per
 // section, ≤ 12,000 characters of blocks JSON in total; what does not fit is cut with "…and N more".
+import { problemCount, shownExamples } from '../../jobs/doctor/findings.js';
 import type { DoctorReport, Finding, Severity } from '../../jobs/doctor/report.js';
 import {
   type Block,
@@ -56,11 +57,19 @@ export function formatBytes(n: number | null): string {
 
 export function verdictLine(r: Pick<DoctorReport, 'status' | 'exitCode' | 'findings'>): string {
   if (r.exitCode === 3) return ':warning: Doctor could not check everything';
-  const problems = r.findings.filter((f) => f.severity !== 'info').length;
+  // Items, not finding kinds: 13 broken links are 13 problems; one cause reported twice counts once.
+  const problems = problemCount(r.findings);
   return `${VERDICT[r.status]}${problems > 0 ? ` (${problems} problem${problems === 1 ? '' : 's'})` : ''}`;
 }
 
-function findingText(f: Finding): string {
+/** Where the items a card leaves out are: the saved report, or the command that prints them. */
+function fullListNoun(reportPath: string | null): string {
+  return reportPath
+    ? `more, all listed in the report \`${esc(clip(reportPath, 300))}\``
+    : 'more, all listed by `ytm doctor --json` on the host';
+}
+
+function findingText(f: Finding, reportPath: string | null): string {
   const head = `${SEVERITY_ICON[f.severity]} *${esc(f.code)}* · ${f.count} — ${esc(clip(f.message, 400))}`;
   const lines: string[] = [];
   if (f.breakdown && Object.keys(f.breakdown).length > 0) {
@@ -69,10 +78,12 @@ function findingText(f: Finding): string {
       .map(([k, v]) => `${esc(k)}: ${v}`);
     lines.push(`_by area:_ ${clip(parts.join(', '), 300)}`);
   }
-  const examples = f.examples.map((e) => `• \`${esc(clip(e.replace(/`/g, "'"), 200))}\``);
-  const unlisted = Math.max(0, f.count - f.examples.length);
+  const shown = shownExamples(f);
+  const examples = shown.map((e) => `• \`${esc(clip(e.replace(/`/g, "'"), 200))}\``);
+  const unlisted = Math.max(0, f.count - shown.length);
   const budget = FINDING_TEXT_BUDGET - head.length - lines.join('\n').length - 2;
-  const exampleText = examples.length > 0 || unlisted > 0 ? linesWithinBudget(examples, budget, unlisted) : '';
+  const exampleText =
+    examples.length > 0 || unlisted > 0 ? linesWithinBudget(examples, budget, unlisted, fullListNoun(reportPath)) : '';
   return clip([head, ...lines, exampleText].filter(Boolean).join('\n'), SLACK_LIMITS.sectionText);
 }
 
@@ -124,7 +135,7 @@ export function doctorReportView(r: DoctorReport, opts: { requestedBy?: string }
   let used = jsonSize([...blocks, ...tailBlocks]) + 300; // room for the "…and N more" section
   let shown = 0;
   for (const f of findings) {
-    const b = section(findingText(f));
+    const b = section(findingText(f, r.reportPath));
     const size = jsonSize([b]) + 1;
     if (shown >= maxFindingBlocks || used + size > JSON_BUDGET) break;
     blocks.push(b);

@@ -12,19 +12,71 @@ export function finding(
     severity: FINDING_SEVERITY[code],
     count,
     message,
-    examples: examples.slice(0, MAX_EXAMPLES),
+    examples,
     ...(breakdown ? { breakdown } : {}),
   };
 }
 
-/** Collects examples without keeping more than needed, whatever the count. */
+/** Counts a finding's items and keeps every one (the JSON report lists them all; text and Slack show a few). */
 export class Tally {
   count = 0;
   readonly examples: string[] = [];
   add(example: string): void {
     this.count += 1;
-    if (this.examples.length < MAX_EXAMPLES) this.examples.push(example);
+    this.examples.push(example);
   }
+}
+
+/**
+ * The few items text and Slack show: taken in turn from each area of the breakdown (`video/input`, `video/runs`,
+ * …), so an area with many items cannot hide another one.
+ */
+export function shownExamples(f: Finding, max = MAX_EXAMPLES): string[] {
+  const areas = Object.keys(f.breakdown ?? {});
+  if (areas.length < 2) return f.examples.slice(0, max);
+  const areaOf = (e: string) => areas.find((a) => e === a || e.startsWith(`${a}/`)) ?? '';
+  const queues = new Map<string, string[]>();
+  for (const e of f.examples) queues.set(areaOf(e), [...(queues.get(areaOf(e)) ?? []), e]);
+  const shown: string[] = [];
+  while (shown.length < Math.min(max, f.examples.length)) {
+    for (const q of queues.values()) {
+      const next = q.shift();
+      if (next !== undefined && shown.length < max) shown.push(next);
+    }
+  }
+  return shown;
+}
+
+/** The episode an item of a HOT_* finding is about (`CH02-043: …`). */
+const episodeOf = (item: string) => /^(CH\d{2}-\d{3})\b/.exec(item)?.[1];
+
+/** Findings that are one cause told twice: a broken capcut_draft link whose draft is the missing one. */
+const SAME_CAUSE: [FindingCode, FindingCode, string][] = [
+  ['HOT_RUN_SYMLINK_BROKEN', 'HOT_DRAFT_MISSING', 'their draft is the one HOT_DRAFT_MISSING reports: one cause'],
+];
+
+/** Marks the items of a finding that another finding already reports for the same episode. */
+export function relateSameCause(findings: Finding[]): Finding[] {
+  return findings.map((f) => {
+    const rule = SAME_CAUSE.find(([code]) => code === f.code);
+    const other = rule && findings.find((o) => o.code === rule[1]);
+    if (!rule || !other) return f;
+    const theirs = new Set(other.examples.map(episodeOf).filter(Boolean));
+    const items = [...new Set(f.examples.map(episodeOf))].filter((e): e is string => !!e && theirs.has(e));
+    if (items.length === 0) return f;
+    return {
+      ...f,
+      message: `${f.message}; ${items.length === f.count ? 'all' : items.length} of them: ${rule[2]}`,
+      sameCause: { code: rule[1], items },
+    };
+  });
+}
+
+/** Problems as a person counts them: every item of every warn/crit finding, one cause counted once. */
+export function problemCount(findings: readonly Finding[]): number {
+  return findings
+    .filter((f) => f.severity !== 'info')
+    .reduce((n, f) => n + f.count - (f.sameCause?.items.length ?? 0), 0);
 }
 
 export function overallStatus(findings: Finding[]): DoctorStatus {

@@ -15,7 +15,7 @@ import { stampOf } from '../engine/stamp.js';
 import { knownOutboxRoots } from '../outbox/roots.js';
 import { outboxBase } from '../store/target.js';
 import { checkDisk } from './disk.js';
-import { exitCodeFor, finding, overallStatus } from './findings.js';
+import { exitCodeFor, finding, overallStatus, relateSameCause } from './findings.js';
 import { checkHot } from './hot.js';
 import { scanLinks } from './links.js';
 import { checkMirror } from './mirror.js';
@@ -157,7 +157,7 @@ export async function runDoctor(config: Config, opts: DoctorOptions = {}): Promi
   const stuckProbes = (await listProbeLeases(paths.stateDir).catch(() => []))
     .filter((l) => l.status === 'stuck')
     .map((l) => ({ root: l.root, op: l.op, pid: l.pid, since: l.since, procState: l.procState ?? null }));
-  const findings = [...acc.findings];
+  const findings = relateSameCause(acc.findings);
   if (acc.incomplete.length > 0) {
     findings.push(finding('CHECK_INCOMPLETE', acc.incomplete.length, 'some checks could not finish', acc.incomplete));
   }

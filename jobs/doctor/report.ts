@@ -36,6 +36,7 @@ export const FINDING_SEVERITY = {
 
 export type FindingCode = keyof typeof FINDING_SEVERITY;
 
+/** Items shown per finding in text and Slack; the JSON report holds them all. */
 export const MAX_EXAMPLES = 5;
 
 export interface Finding {
@@ -43,8 +44,13 @@ export interface Finding {
   severity: Severity;
   count: number;
   message: string;
-  /** At most MAX_EXAMPLES, each a short human-readable line (usually a path relative to its root). */
+  /**
+   * Every item, each a short human-readable line (usually a path relative to its root). Text and Slack show
+   * MAX_EXAMPLES of them (jobs/doctor/findings.ts shownExamples) and say where the full list is.
+   */
   examples: string[];
+  /** Items (episodes) another finding reports too: one cause, counted once in the headline. */
+  sameCause?: { code: FindingCode; items: string[] };
   /** Optional per-area or per-kind breakdown, e.g. { 'video/input': 3 }. */
   breakdown?: Record<string, number>;
 }

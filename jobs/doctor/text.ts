@@ -1,3 +1,4 @@
+import { problemCount, shownExamples } from './findings.js';
 import type { DoctorReport, StuckProbe } from './report.js';
 
 const GIB = 1024 ** 3;
@@ -8,7 +9,7 @@ export function doctorText(r: DoctorReport): string {
   const crit = r.findings.filter((f) => f.severity === 'crit').length;
   const warn = r.findings.filter((f) => f.severity === 'warn').length;
   const lines = [
-    `ytm doctor: ${LABEL[r.status]} — ${crit} critical, ${warn} warning(s) on ${r.host} (${(r.durationMs / 1000).toFixed(1)} s)`,
+    `ytm doctor: ${LABEL[r.status]} — ${problemCount(r.findings)} problem(s) in ${crit} critical and ${warn} warning finding(s) on ${r.host} (${(r.durationMs / 1000).toFixed(1)} s)`,
     `  share     ${r.share.state}${r.share.root ? ` ${r.share.root}` : ''}${r.share.fsType ? ` (${r.share.fsType})` : ''}`,
     ...stuckLines(r.share.stuckProbes),
     `  disk      ${r.disk.freeBytes === null ? 'unknown' : `${(r.disk.freeBytes / GIB).toFixed(1)} GiB free`} (warn ≤ ${(r.disk.warnBytes / GIB).toFixed(0)} GiB, stop ≤ ${(r.disk.stopBytes / GIB).toFixed(0)} GiB)`,
@@ -18,9 +19,12 @@ export function doctorText(r: DoctorReport): string {
   ];
   for (const f of r.findings) {
     lines.push('', `${LABEL[f.severity].padEnd(8)} ${f.code}  ${f.message}`);
-    for (const e of f.examples) lines.push(`         - ${e}`);
-    if (f.count > f.examples.length && f.examples.length > 0)
-      lines.push(`         …and ${f.count - f.examples.length} more`);
+    const shown = shownExamples(f);
+    for (const e of shown) lines.push(`         - ${e}`);
+    if (f.count > shown.length && shown.length > 0)
+      lines.push(
+        `         …and ${f.count - shown.length} more, all listed in ${r.reportPath ?? '`ytm doctor --json`'}`,
+      );
   }
   if (r.findings.length === 0) lines.push('', 'No problems found.');
   lines.push('', `report: ${r.reportPath ?? '(not written)'}`);

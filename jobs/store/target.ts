@@ -21,18 +21,18 @@ export interface StoreTarget {
   probe: ShareProbe;
 }
 
-export const UNMOUNTED_REASON = 'Lenovo SMB share not mounted (smbfs not detected)';
 export const CHECK_FAILED_REASON = 'shared storage base check failed (treat as offline)';
 
 export function offlineReasonFor(probe: ShareProbe): string | null {
   switch (probe.state) {
     case 'up':
       return null;
+    // The probe's own words: the predecessor wrote "smbfs not detected" for any unmounted root, which is wrong
+    // for a plain folder and for another file system; the outbox listing shows this reason to people.
     case 'stub':
     case 'degraded':
-      return probe.reason;
     case 'unmounted':
-      return probe.reason.startsWith('shared storage not mounted') ? UNMOUNTED_REASON : probe.reason;
+      return probe.reason;
     case 'hung':
       return `${CHECK_FAILED_REASON}: ${probe.reason}`;
     default:

@@ -1,7 +1,9 @@
 // The doctor view stays inside Slack's limits whatever the report holds, and says what it cut.
+
 import { describe, expect, it } from 'vitest';
 import { doctorReportView } from '../../bot/views/doctor-report.js';
 import { homeView } from '../../bot/views/home.js';
+import { relateSameCause } from '../../jobs/doctor/findings.js';
 import type { DoctorReport, Finding, FindingCode } from '../../jobs/doctor/report.js';
 import { checkMessage, checkView } from '../slack/blocks-limits.js';
 
@@ -68,12 +70,42 @@ describe('doctorReportView', () => {
     expect(all).toContain('*HOT_DRAFT_MISSING* · 1');
     expect(all).toContain('draft &lt;missing&gt; &amp; gone');
     expect(all).toContain('episodes: 8');
-    expect(all).toContain('…and 12 more'); // 13 broken links, 1 example listed
+    // 13 broken links, 1 listed: the rest are in the saved report, and the card says so.
+    expect(all).toContain(
+      '…and 12 more, all listed in the report `/Users/dd/ws/logs/ops/doctor/doctor__20261122T020000Z.json`',
+    );
+    // The headline counts problems (13 links + 1 draft), not finding kinds (2).
+    expect((v.blocks[0] as { text: { text: string } }).text.text).toContain('(14 problems)');
     expect(all).toContain('factory-mac.local');
     expect(all).toContain('doctor__20261122T020000Z.json');
     expect(all).toContain('<!date^');
     expect(v.text).toContain('HOT_DRAFT_MISSING×1');
     expect(checkMessage({ text: v.text, blocks: v.blocks })).toBeUndefined();
+  });
+
+  it('a broken run link whose draft is the missing one is said to be one cause and counted once', () => {
+    const findings: Finding[] = relateSameCause([
+      {
+        code: 'HOT_RUN_SYMLINK_BROKEN',
+        severity: 'crit',
+        count: 2,
+        message: '2 Hot run(s) broken',
+        examples: ['CH01-001: run/capcut_draft -> /d/1', 'CH01-002: run/capcut_draft -> /d/2'],
+      },
+      {
+        code: 'HOT_DRAFT_MISSING',
+        severity: 'crit',
+        count: 1,
+        message: '1 Hot draft(s) missing',
+        examples: ['CH01-001 draft not on this Mac: /d/1'],
+      },
+    ]);
+    expect(findings[0]?.sameCause).toEqual({ code: 'HOT_DRAFT_MISSING', items: ['CH01-001'] });
+    const v = doctorReportView(report(findings));
+    expect(JSON.stringify(v.blocks)).toContain(
+      '1 of them: their draft is the one HOT_DRAFT_MISSING reports: one cause',
+    );
+    expect((v.blocks[0] as { text: { text: string } }).text.text).toContain('(2 problems)');
   });
 
   it('a clean report says so', () => {

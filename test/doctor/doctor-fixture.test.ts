@@ -110,7 +110,7 @@ describe('ytm doctor on a generated workspace', () => {
     expect(run.exitCode).toBe(1);
   });
 
-  it('gives each finding the documented severity, a message and at most 5 examples, and writes the report file', async () => {
+  it('gives each finding the documented severity, a message and every item in the JSON, and writes the report file', async () => {
     const ws = await workspace({ faults: true, shareState: 'up', episodesPerChannel: 14 });
     const { report } = await doctorJson(ws.env);
     expect(report.schema).toBe('ytm.ops.doctor.v1');
@@ -118,12 +118,14 @@ describe('ytm doctor on a generated workspace', () => {
     for (const f of report.findings) {
       expect(f.severity, f.code).toBe(DOCUMENTED_SEVERITY[f.code]);
       expect(f.message.length).toBeGreaterThan(10);
-      expect(f.examples.length).toBeLessThanOrEqual(5);
       expect(f.examples.length).toBeGreaterThan(0);
       expect(f.count).toBeGreaterThanOrEqual(f.examples.length);
     }
     const broken = report.findings.find((f) => f.code === 'BROKEN_SYMLINK');
     expect(Object.values(broken?.breakdown ?? {}).reduce((a, b) => a + b, 0)).toBe(broken?.count);
+    // Every broken link is listed in the JSON report, not only the first five.
+    expect(broken?.count).toBeGreaterThan(5);
+    expect(broken?.examples).toHaveLength(broken?.count ?? -1);
     expect(report.reportPath).toMatch(/logs\/ops\/doctor\/doctor__\d{8}T\d{6}Z\.json$/);
     const saved = JSON.parse(await readFile(report.reportPath as string, 'utf8')) as DoctorReport;
     expect(saved.findings).toEqual(report.findings);
@@ -136,5 +138,18 @@ describe('ytm doctor on a generated workspace', () => {
     expect(run.stdout).toMatch(/^ytm doctor: CRITICAL/);
     for (const code of Object.keys(nonZero(ws.expected))) expect(run.stdout).toContain(code);
     expect(run.stdout).toContain('report: ');
+  });
+
+  it('text shows a few items of each area (video/runs too) and says the report lists them all', async () => {
+    const ws = await workspace({ faults: true, shareState: 'up', episodesPerChannel: 14 });
+    const run = await runCli(['doctor'], ws.env);
+    const block = run.stdout.split('\n\n').find((b) => b.includes('BROKEN_SYMLINK')) ?? '';
+    const shown = block.split('\n').filter((l) => l.trim().startsWith('- '));
+    expect(shown).toHaveLength(5);
+    expect(shown.some((l) => l.includes('video/runs/'))).toBe(true);
+    expect(shown.some((l) => l.includes('video/input/'))).toBe(true);
+    const report = /report: (\S+)/.exec(run.stdout)?.[1] as string;
+    expect(block).toMatch(/…and \d+ more, all listed in /);
+    expect(block).toContain(`more, all listed in ${report}`);
   });
 });

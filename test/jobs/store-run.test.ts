@@ -240,11 +240,15 @@ describe('offline: stores go to the local outbox and say so', () => {
     expect(statSync(path.join(w.ws, 'audio/final/CH02/044/CH02-044.wav')).isFile()).toBe(true);
   });
 
-  it('not a mountpoint (mount required) → outbox, "not mounted" reason', async () => {
-    const r = await ytm(['store', WAV, '--run', '--json'], { ...w.env, YTM_SHARED_STORAGE_MOUNT_REQUIRED: '1' });
+  it('not a mountpoint (mount required) → outbox, with the actual reason (a plain folder, not "smbfs not detected")', async () => {
+    const env = { ...w.env, YTM_SHARED_STORAGE_MOUNT_REQUIRED: '1' };
+    const r = await ytm(['store', WAV, '--run', '--json'], env);
     expect(r.exitCode, r.stderr).toBe(0);
     const [m] = manifestsIn(w.outboxBase);
-    expect(m?.doc.shared.offline_reason).toBe('Lenovo SMB share not mounted (smbfs not detected)');
+    const actual = `shared storage not mounted (not a mountpoint: ${w.share})`;
+    expect(m?.doc.shared.offline_reason).toBe(actual);
+    // The outbox listing shows that reason.
+    expect((await ytm(['outbox'], env)).stdout).toContain(`(${actual})`);
   });
 
   it('base missing (degraded) → outbox, "base is missing" reason', async () => {
