@@ -463,16 +463,17 @@ const MUTATING_NOTE = [
   '  --yes answers yes (needed where no terminal is attached). Add --json for one JSON document.',
 ].join('\n');
 
-export function helpText(commandName?: string): string {
+/** `listed`: which commands the overview names and which a command's help calls usable here (default: all). */
+export function helpText(commandName?: string, listed: (spec: CommandSpec) => boolean = () => true): string {
   const spec = commandName ? findCommand(commandName.toLowerCase()) : undefined;
   if (spec) {
     return [
-      `${spec.name}: ${spec.summary}${spec.available ? '' : ' (not available yet)'}`,
+      `${spec.name}: ${spec.summary}${spec.available ? (listed(spec) ? '' : ' (in a terminal only)') : ' (not available yet)'}`,
       ...spec.usage.map((u) => `  ${u}`),
       spec.mutates ? MUTATING_NOTE : '  Add --json for one JSON document.',
     ].join('\n');
   }
-  const lines = COMMANDS.filter((c) => c.name !== 'help').map(
+  const lines = COMMANDS.filter((c) => c.name !== 'help' && listed(c)).map(
     (c) => `  ${c.name.padEnd(9)} ${c.summary}${c.available ? '' : ' (not available yet)'}`,
   );
   return [

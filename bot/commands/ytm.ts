@@ -3,16 +3,18 @@
 // a job gets a "checking…" ack and its result follows through the response_url.
 import type { App, SlashCommand } from '@slack/bolt';
 import type { WebClient } from '@slack/web-api';
-import { type ParseResult, parseCommandLine, tokenize } from '../../jobs/grammar.js';
+import { type ParsedCommand, type ParseResult, parseCommandLine, tokenize } from '../../jobs/grammar.js';
 import type { Requester } from '../access.js';
 import { checkAccess } from '../access.js';
 import { requestPlan } from '../approvals/plan-request.js';
 import { audit, type BotDeps, refuse, track } from '../deps.js';
 import { runDoctor } from '../doctor-run.js';
 import { type ReplyTarget, reply } from '../reply.js';
-import { helpView, plainView, usageErrorView } from '../views/help.js';
-import { clip, esc } from '../views/limits.js';
+import { auditView, isAuditListing } from '../views/audit.js';
+import { helpView, plainView, usageErrorView, worksInSlack } from '../views/help.js';
+import { type Block, clip, esc } from '../views/limits.js';
 import { isOutboxListing, outboxListView } from '../views/outbox.js';
+import { isPlansListing, plansView } from '../views/plans.js';
 import { controlCharacterProblem } from './control-chars.js';
 
 /** The longest `/ytm` text we look at; Slack itself caps slash command text well below this. */
@@ -57,7 +59,7 @@ export function registerYtmCommand(app: App, deps: BotDeps): void {
     if (spec.name === 'help') {
       await ack({
         response_type: 'ephemeral',
-        ...helpView(typeof input.command === 'string' ? input.command : undefined),
+        ...helpView(typeof input.command === 'string' ? input.command : undefined, worksInSlack),
       });
       return;
     }
@@ -65,25 +67,28 @@ export function registerYtmCommand(app: App, deps: BotDeps): void {
       await ack({ response_type: 'ephemeral', ...plainView(`I am already running on \`${esc(deps.host)}\`.`) });
       return;
     }
-    if (spec.name === 'outbox' && input.action !== 'flush') {
-      // The listing is read-only (no plan, no approval): its answer follows through the response_url.
-      await ack({ response_type: 'ephemeral', text: ':hourglass_flowing_sand: listing the outbox…' });
+    const render = spec.name === 'outbox' && input.action === 'flush' ? undefined : READ_ONLY_VIEWS[spec.name];
+    if (render) {
+      // Read-only listings (no plan, no approval): the answer follows through the response_url, to the asker only.
+      await ack({
+        response_type: 'ephemeral',
+        text: `:hourglass_flowing_sand: reading \`${spec.name}\`…${ignoredNote(parsed.command)}`,
+      });
       audit(deps, 'slack.request', who.userId, {
-        command: 'outbox',
+        command: spec.name,
         channel: who.channelId ?? null,
         outcome: 'started',
       });
-      track(
-        deps,
-        listOutbox(deps, client, { responseUrl: command.response_url, channelId: who.channelId, userId: who.userId }),
-      );
+      const args = [spec.name, ...(typeof input.since === 'string' ? ['--since', input.since] : []), '--events'];
+      const target = { responseUrl: command.response_url, channelId: who.channelId, userId: who.userId };
+      track(deps, readOnly(deps, client, target, args, render));
       return;
     }
     if (spec.mutates && spec.available) {
       // Slack never runs a mutating job directly: it plans (dry run), posts a card, and an approval runs it.
       await ack({
         response_type: 'ephemeral',
-        text: `:hourglass_flowing_sand: planning… (\`/ytm ${esc(clip(text, 200))}\`, dry run)`,
+        text: `:hourglass_flowing_sand: planning… (\`/ytm ${esc(clip(text, 200))}\`, dry run)${ignoredNote(parsed.command)}`,
       });
       track(
         deps,
@@ -120,7 +125,10 @@ export function registerYtmCommand(app: App, deps: BotDeps): void {
       return;
     }
 
-    await ack({ response_type: 'ephemeral', text: `:hourglass_flowing_sand: checking… (doctor on ${deps.host})` });
+    await ack({
+      response_type: 'ephemeral',
+      text: `:hourglass_flowing_sand: checking… (doctor on ${deps.host})${ignoredNote(parsed.command)}`,
+    });
     audit(deps, 'slack.request', who.userId, { command: 'doctor', channel: who.channelId ?? null, outcome: 'started' });
     track(
       deps,
@@ -129,15 +137,41 @@ export function registerYtmCommand(app: App, deps: BotDeps): void {
   });
 }
 
-async function listOutbox(deps: BotDeps, client: WebClient, target: ReplyTarget): Promise<void> {
-  const start = deps.jobs.run({ args: ['outbox', '--events'], timeoutMs: deps.settings.jobTimeoutMs });
+type View = { text: string; blocks: Block[] };
+
+/** Read-only commands Slack answers with a listing, each with its view of the job's result. */
+const READ_ONLY_VIEWS: Record<string, (data: unknown) => View | null> = {
+  outbox: (d) => (isOutboxListing(d) ? outboxListView(d) : null),
+  plans: (d) => (isPlansListing(d) ? plansView(d) : null),
+  audit: (d) => (isAuditListing(d) ? auditView(d) : null),
+};
+
+async function readOnly(
+  deps: BotDeps,
+  client: WebClient,
+  target: ReplyTarget,
+  args: string[],
+  render: (data: unknown) => View | null,
+): Promise<void> {
+  const start = deps.jobs.run({ args, timeoutMs: deps.settings.jobTimeoutMs });
   const outcome = await start.done;
   const view = start.busy
     ? plainView(`:hourglass: ${start.busy}`)
-    : isOutboxListing(outcome.result)
-      ? outboxListView(outcome.result)
-      : plainView(
-          `:x: Could not list the outbox (${outcome.status}, exit ${outcome.exitCode ?? outcome.signal ?? '?'}).`,
-        );
+    : (render(outcome.result) ??
+      plainView(
+        `:x: Could not read \`${args[0]}\` (${outcome.status}, exit ${outcome.exitCode ?? outcome.signal ?? '?'}).`,
+      ));
   await reply(client, target, view, { inChannel: false }, deps.log);
+}
+
+/** Options a terminal honours and Slack cannot: said, not silently dropped. */
+function ignoredNote(cmd: ParsedCommand): string {
+  const notes = [
+    cmd.json
+      ? `\`--json\` does nothing in Slack (you get a card); \`ytm ${cmd.spec.name} --json\` in a terminal prints JSON`
+      : '',
+    cmd.yes ? '`--yes` does nothing in Slack: the Approve button on the card is the confirmation' : '',
+    cmd.events ? '`--events` does nothing in Slack' : '',
+  ].filter(Boolean);
+  return notes.length > 0 ? `\n:information_source: ${notes.join('; ')}.` : '';
 }

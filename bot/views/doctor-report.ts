@@ -78,6 +78,7 @@ function findingText(f: Finding, reportPath: string | null): string {
       .map(([k, v]) => `${esc(k)}: ${v}`);
     lines.push(`_by area:_ ${clip(parts.join(', '), 300)}`);
   }
+  if (f.advice) lines.push(`_to do:_ ${esc(clip(f.advice, 300))}`);
   const shown = shownExamples(f);
   const examples = shown.map((e) => `• \`${esc(clip(e.replace(/`/g, "'"), 200))}\``);
   const unlisted = Math.max(0, f.count - shown.length);

@@ -1,5 +1,5 @@
 // `/ytm`, `/ytm help [command]` and every "that did not parse" answer: the same help text as the terminal.
-import { helpText } from '../../jobs/grammar.js';
+import { type CommandSpec, helpText } from '../../jobs/grammar.js';
 import { type Block, clip, esc, SLACK_LIMITS, section } from './limits.js';
 
 export interface HelpView {
@@ -7,16 +7,25 @@ export interface HelpView {
   blocks: Block[];
 }
 
-function helpBlock(command?: string): Block {
+/** Read-only commands wired into Slack (bot/commands/ytm.ts); mutating ones work through a plan card. */
+const SLACK_READ_ONLY = new Set(['help', 'doctor', 'outbox', 'plans', 'audit']);
+
+/** What `/ytm` can really do: available, and either planned on a card or answered read-only. */
+export function worksInSlack(spec: CommandSpec): boolean {
+  return spec.available && (spec.mutates || SLACK_READ_ONLY.has(spec.name));
+}
+
+function helpBlock(command?: string, listed?: (spec: CommandSpec) => boolean): Block {
   // The terminal's help, in Slack's words: `/ytm …` instead of `ytm …`.
-  const body = helpText(command).replace(/(^|[\s`(])ytm /g, '$1/ytm ');
+  const body = helpText(command, listed).replace(/(^|[\s`(])ytm /g, '$1/ytm ');
   return section(`\`\`\`${esc(clip(body, SLACK_LIMITS.sectionText - 8))}\`\`\``);
 }
 
-export function helpView(command?: string): HelpView {
+/** `listed`: which commands the overview names (Slack passes worksInSlack). */
+export function helpView(command?: string, listed?: (spec: CommandSpec) => boolean): HelpView {
   return {
     text: command ? `/ytm help ${command}` : '/ytm: what I can do',
-    blocks: [helpBlock(command)],
+    blocks: [helpBlock(command, listed)],
   };
 }
 
@@ -29,7 +38,7 @@ export function usageErrorView(error: string, opts: { command?: string; suggesti
     `${error}${opts.suggestion ? ` (did you mean /ytm ${opts.suggestion}?)` : ''}`,
     SLACK_LIMITS.fallbackText,
   );
-  return { text, blocks: [section(lines.join('\n')), helpBlock(opts.command ?? opts.suggestion)] };
+  return { text, blocks: [section(lines.join('\n')), helpBlock(opts.command ?? opts.suggestion, worksInSlack)] };
 }
 
 export function plainView(mrkdwn: string, fallback?: string): HelpView {

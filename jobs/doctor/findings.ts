@@ -1,3 +1,4 @@
+import { adviceFor } from './advice.js';
 import { type DoctorStatus, FINDING_SEVERITY, type Finding, type FindingCode, MAX_EXAMPLES } from './report.js';
 
 export function finding(
@@ -7,6 +8,7 @@ export function finding(
   examples: string[] = [],
   breakdown?: Record<string, number>,
 ): Finding {
+  const advice = adviceFor(code);
   return {
     code,
     severity: FINDING_SEVERITY[code],
@@ -14,6 +16,7 @@ export function finding(
     message,
     examples,
     ...(breakdown ? { breakdown } : {}),
+    ...(advice ? { advice } : {}),
   };
 }
 

@@ -114,7 +114,7 @@ export async function checkHot(
   }
   const findings: Finding[] = [];
   const messages: Record<keyof typeof tallies, (n: number) => string> = {
-    HOT_RUN_SYMLINK_BROKEN: (n) => `${n} Hot run(s) whose capcut_draft link is broken (relink to the draft on the Mac)`,
+    HOT_RUN_SYMLINK_BROKEN: (n) => `${n} Hot run(s) whose capcut_draft link is broken`,
     HOT_DRAFT_MISSING: (n) => `${n} Hot draft(s) not found on this Mac`,
     HOT_POINTS_TO_SHARE: (n) =>
       `${n} Hot episode(s) whose CapCut draft points into the share; Hot assets must be local`,

@@ -49,6 +49,8 @@ export interface Finding {
    * MAX_EXAMPLES of them (jobs/doctor/findings.ts shownExamples) and say where the full list is.
    */
   examples: string[];
+  /** What to do: a command only while it is available (jobs/doctor/advice.ts), otherwise the manual step. */
+  advice?: string;
   /** Items (episodes) another finding reports too: one cause, counted once in the headline. */
   sameCause?: { code: FindingCode; items: string[] };
   /** Optional per-area or per-kind breakdown, e.g. { 'video/input': 3 }. */

@@ -19,6 +19,7 @@ export function doctorText(r: DoctorReport): string {
   ];
   for (const f of r.findings) {
     lines.push('', `${LABEL[f.severity].padEnd(8)} ${f.code}  ${f.message}`);
+    if (f.advice) lines.push(`         → ${f.advice}`);
     const shown = shownExamples(f);
     for (const e of shown) lines.push(`         - ${e}`);
     if (f.count > shown.length && shown.length > 0)

@@ -51,7 +51,7 @@ export async function checkVault(
       finding(
         'VAULT_ABSOLUTE_SYMLINK',
         abs.length,
-        `${abs.length} link(s) inside the vault have absolute targets and break on the other host (run \`ytm vault\` to make them relative)`,
+        `${abs.length} link(s) inside the vault have absolute targets and break on the other host`,
         abs.map((l) => `${l.path} -> ${l.target}`),
       ),
     );

@@ -33,8 +33,13 @@ describe('/ytm: answers that need no job come back in the ack', () => {
     expect(ack.payload.response_type).toBe('ephemeral');
     expect(text).toContain('Commands:');
     expect(text).toMatch(/doctor +storage health/);
-    expect(text).toMatch(/mirror +mirror the Mac workspace[^\\]*not available yet/);
-    expect(text).not.toMatch(/store +copy final files[^\\]*not available yet/);
+    expect(text).toMatch(/plans +plans waiting/);
+    expect(text).toMatch(/audit +the append-only audit log/);
+    expect(text).toMatch(/store +copy final files/);
+    // Only what works in Slack: nothing "not available yet", no terminal-only status, no `bot`.
+    expect(text).not.toContain('not available yet');
+    expect(text).not.toMatch(/ status +share state/);
+    expect(text).not.toMatch(/ bot +start the Slack bot/);
     expect(text).toContain('`/ytm help &lt;command&gt;`');
   });
 
@@ -111,6 +116,28 @@ describe('/ytm: answers that need no job come back in the ack', () => {
     const mirror = await ackOf('mirror');
     expect(mirror.text).toContain('`/ytm mirror` is not available');
     expect(jobStarts()).toBe(before);
+  });
+
+  it('`/ytm plans` and `/ytm audit` answer read-only, to the asker only', async () => {
+    for (const [cmd, expected] of [
+      ['plans', /\*Plans\* \(\d+\)|No plans are stored/],
+      ['audit', /audit chain OK \(\d+ line\(s\)\)/],
+    ] as const) {
+      const push = ytm(cmd);
+      const ack = await rig.emu.waitForAck(push.envelopeId, 3000);
+      expect(String(ack.payload.text)).toContain(`reading \`${cmd}\``);
+      const post = await rig.emu.waitForResponse((p) => p.id === push.responseUrlId, 20_000);
+      expect(post.body.response_type).toBe('ephemeral');
+      expect(blocksText(post.body.blocks)).toMatch(expected);
+    }
+    rig.emu.assertNoViolations();
+  });
+
+  it('an option that does nothing in Slack says so (`--json`)', async () => {
+    const push = ytm('plans --json');
+    const ack = await rig.emu.waitForAck(push.envelopeId, 3000);
+    expect(String(ack.payload.text)).toContain('`--json` does nothing in Slack');
+    await rig.emu.waitForResponse((p) => p.id === push.responseUrlId, 20_000);
   });
 
   it('a read-only job that is not wired into Slack yet points to the terminal by name', async () => {
