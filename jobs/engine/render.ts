@@ -24,14 +24,22 @@ export function planText(
   return lines.join('\n');
 }
 
-export function applyText(summary: ApplySummary): string {
+const STATUS_WORDS: Record<string, string> = { up_to_date: 'up to date' };
+
+/** The result of an apply; `warnings` are the plan's own (files it leaves alone and why), kept from the dry run. */
+export function applyText(summary: ApplySummary, warnings: readonly string[] = []): string {
   const head =
     summary.state === 'refused' || summary.state === 'stale'
       ? `${summary.job}: ${summary.state === 'stale' ? 'STALE' : 'REFUSED'}: ${summary.reason ?? ''}`
       : `${summary.job}: ${summary.state} (${summary.counts.done} done, ${summary.counts.up_to_date} up to date, ${summary.counts.failed} failed, ${summary.counts.skipped} skipped)`;
   const lines = [head];
-  for (const o of summary.outcomes)
-    lines.push(`  ${o.index + 1}. ${o.status}: ${o.label}${o.message ? ` — ${o.message}` : ''}`);
+  for (const o of summary.outcomes) {
+    const word = STATUS_WORDS[o.status] ?? o.status;
+    // "up to date" once: the outcome's own message says it again only when it adds something.
+    const message = o.message && o.message !== word ? ` — ${o.message}` : '';
+    lines.push(`  ${o.index + 1}. ${word}: ${o.label}${message}`);
+  }
+  for (const w of warnings) lines.push(`  warning: ${w}`);
   if (summary.report) lines.push(`  report: ${summary.report}`);
   if (summary.reason && summary.state !== 'refused' && summary.state !== 'stale')
     lines.push(`  note: ${summary.reason}`);

@@ -212,7 +212,7 @@ export async function runJobCommand<I extends JsonObject>(job: Job<I>, input: I,
     const summary = await applyInChild(job as unknown as Job, planId, ctx, opts.env);
     if (!isApplySummary(summary))
       return early({ ...summary, data: { ...data, applied: null, ...(summary.data as object) } });
-    out.result(summary.exitCode, { ...data, applied: summary }, applyText(summary));
+    out.result(summary.exitCode, { ...data, applied: summary }, applyText(summary, plan.warnings));
     return summary.exitCode;
   } finally {
     stop.dispose();

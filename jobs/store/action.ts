@@ -47,7 +47,7 @@ export function describeStoreAction(raw: JsonValue): string {
           : 'move';
   const state =
     a.destState === 'same'
-      ? ' [already there with the same SHA-256: up to date]'
+      ? ' [already there with the same SHA-256]'
       : a.destState === 'different'
         ? ' [REPLACES a different file]'
         : '';

@@ -97,6 +97,16 @@ describe('allowed for published episodes, only after verification', () => {
     const again = await ytm(['store', '--episode', 'CH02-044', '--symlink-back', '--json'], w.env);
     expect(again.exitCode).toBe(0);
     expect(json<Out>(again).plan.warnings.join(' ')).toContain('already stored and replaced by a link');
+    // `--run` keeps the dry run's per-file explanation, and says "up to date" once per file.
+    const run = await ytm(['store', '--episode', 'CH02-044', '--run'], w.env);
+    expect(run.exitCode, run.stderr).toBe(0);
+    expect(run.stdout).toContain(`warning: ${wav('044')} is already stored and replaced by a link`);
+    const lines = run.stdout.split('\n').filter((l) => /^ {2}\d+\. /.test(l));
+    expect(lines).toHaveLength(2);
+    for (const l of lines) {
+      expect(l).toMatch(/^ {2}\d\. up to date: copy .+ \[already there with the same SHA-256\]$/);
+      expect(l.split('up to date')).toHaveLength(2);
+    }
   });
 
   it('published by status.json published_lock only: --move removes the source after the copy', async () => {
