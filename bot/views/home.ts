@@ -1,6 +1,7 @@
 // The App Home tab: what the bot can do, who may use it, and the last doctor verdict.
 import { COMMANDS } from '../../jobs/grammar.js';
 import type { LastDoctor } from '../last-doctor.js';
+import { worksInSlack } from './help.js';
 import { type Block, clip, context, divider, esc, header, SLACK_LIMITS, section } from './limits.js';
 
 export interface HomeInfo {
@@ -18,8 +19,9 @@ const STATUS_LINE: Record<LastDoctor['status'], string> = {
 };
 
 export function homeView(info: HomeInfo): { type: 'home'; blocks: Block[] } {
-  const commands = COMMANDS.filter((c) => c.name !== 'bot')
-    .map((c) => `• \`/ytm ${c.name}\` — ${esc(c.summary)}${c.available ? '' : ' _(not available yet)_'}`)
+  // What works in Slack only, as `/ytm help` lists it.
+  const commands = COMMANDS.filter(worksInSlack)
+    .map((c) => `• \`/ytm ${c.name}\` — ${esc(c.summary)}`)
     .join('\n');
   const last = info.lastDoctor;
   let doctor: string;

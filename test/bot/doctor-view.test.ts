@@ -160,6 +160,10 @@ describe('homeView', () => {
     expect(checkView(view)).toBeUndefined();
     const all = JSON.stringify(view);
     expect(all).toContain('/ytm doctor');
+    expect(all).toContain('/ytm audit');
+    // Only what works in Slack.
+    expect(all).not.toContain('/ytm status');
+    expect(all).not.toContain('not available yet');
     expect(all).toContain('MIRROR_STALE (1)');
     expect(all).toContain('needs attention');
   });
