@@ -38,7 +38,7 @@ export async function planMaterialize(ctx: JobContext): Promise<PlanDraft> {
   }
   const links = [];
   let backups = 0;
-  for (const e of await inputEntries(ctx)) {
+  for (const e of (await inputEntries(ctx)).sort((a, b) => (a.name < b.name ? -1 : 1))) {
     if (!e.isSymbolicLink()) continue;
     if (backupOriginal(e.name) !== null) {
       backups++;
