@@ -51,7 +51,7 @@ export async function checkVault(
       finding(
         'VAULT_ABSOLUTE_SYMLINK',
         abs.length,
-        `${abs.length} link(s) inside the vault have absolute targets and break on the other host (run \`ytm vault\` to make them relative)`,
+        `${abs.length} link(s) inside the vault have absolute targets and break on the other host (run \`ytm vault\`: it scans the whole vault and makes every link into the share relative)`,
         abs.map((l) => `${l.path} -> ${l.target}`),
       ),
     );

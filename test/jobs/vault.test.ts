@@ -131,6 +131,18 @@ describe('ytm vault', () => {
     expect(again.plan.actions).toEqual([]);
   });
 
+  it("the doctor's VAULT_ABSOLUTE_SYMLINK advises `ytm vault`, and after it only the link outside the share is left", async () => {
+    plantVault(w.share, w.share, path.join(w.dir, 'outside'));
+    type Doctor = { findings: { code: string; count: number; message: string }[] };
+    const finding = async () =>
+      json<Doctor>(await ytm(['doctor', '--json'], w.env)).findings.find((f) => f.code === 'VAULT_ABSOLUTE_SYMLINK');
+    const before = await finding();
+    expect(before?.count).toBe(3);
+    expect(before?.message).toContain('run `ytm vault`');
+    expect((await ytm(['vault', '--run'], w.env)).exitCode).toBe(0);
+    expect((await finding())?.count).toBe(1);
+  });
+
   it('a link changed between plan and apply: the plan is stale and the link keeps its new target', async () => {
     const v = plantVault(w.share, w.share, path.join(w.dir, 'outside'));
     const { planId, ctx } = await storedJobPlan(vaultJob, w.env, {});
