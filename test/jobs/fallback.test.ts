@@ -15,11 +15,14 @@ import {
   writeFileSync,
 } from 'node:fs';
 import path from 'node:path';
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { afterAll, afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { parseCommandLine } from '../../jobs/grammar.js';
+import { closeAllStallingMounts, mountStallingFs, stallFsUnavailableReason } from '../faults/stall-mount.js';
 import { eioUnavailable, withEioShare } from './support/eio-mount.js';
 import { json, ytm } from './support/run.js';
-import { type MiniWorkspace, miniWorkspace, writeFile } from './support/workspace.js';
+import { type MiniWorkspace, miniWorkspace, NS, writeFile } from './support/workspace.js';
+
+afterAll(closeAllStallingMounts);
 
 const CH02 = 'CH02_哲学系';
 const CH05 = 'CH05_雑学';
@@ -140,6 +143,41 @@ describe('ytm fallback (share down)', () => {
       });
     },
   );
+});
+
+describe.skipIf(stallFsUnavailableReason() !== null)('ytm fallback while the share hangs (FUSE stall)', () => {
+  it('materialises without ever touching the share: its links count as broken', { timeout: 90_000 }, async () => {
+    const dir = path.join(w.dir, 'hung');
+    mkdirSync(dir);
+    const mount = await mountStallingFs(dir, { stalled: false, namespace: NS });
+    try {
+      const v = miniWorkspace({ shareRoot: mount.dir, prefix: 'ytm-fallback-hung-' });
+      try {
+        const input = path.join(v.ws, 'video', 'input');
+        mkdirSync(input, { recursive: true });
+        const target = path.join(mount.dir, SHARE_INPUT, CH05);
+        symlinkSync(target, path.join(input, CH05));
+        await mount.stall();
+        const r = await ytm(
+          ['fallback', '--run', '--json'],
+          { ...v.env, YTM_SHARE_PROBE_TIMEOUT_MS: '1000' },
+          {
+            timeoutMs: 60_000,
+          },
+        );
+        expect(r.exitCode, r.stderr + r.stdout).toBe(0);
+        const out = json<FallbackRun>(r);
+        expect(out.plan.summary).toMatch(/^share hung: materialise 1 broken/);
+        expect(out.applied?.state).toBe('succeeded');
+        expect(readdirSync(path.join(input, CH05))).toEqual(['README_OFFLINE_FALLBACK.txt']);
+        expect(readlinkSync(path.join(input, backupsOf(input, CH05)[0] as string))).toBe(target);
+      } finally {
+        rmSync(v.dir, { recursive: true, force: true });
+      }
+    } finally {
+      await mount.close();
+    }
+  });
 });
 
 describe('ytm fallback restore (share back)', () => {
