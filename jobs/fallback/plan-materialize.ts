@@ -13,7 +13,7 @@ import { listTree, treeBytes } from './tree.js';
 
 function refused(share: JsonObject, refusal: Refusal): PlanDraft {
   return {
-    preconditions: { share },
+    preconditions: { shareCheck: share },
     actions: [],
     warnings: [],
     refusals: [refusal],
@@ -23,6 +23,7 @@ function refused(share: JsonObject, refusal: Refusal): PlanDraft {
 
 export async function planMaterialize(ctx: JobContext): Promise<PlanDraft> {
   const probe = await probeShare(ctx);
+  // Kept as `shareCheck`, not `share`: the plan card reads a `share` precondition as a store's destination.
   const share = { state: probe.state, root: probe.root };
   if (probe.state === 'unconfigured') {
     return refused(share, {
@@ -93,7 +94,7 @@ export async function planMaterialize(ctx: JobContext): Promise<PlanDraft> {
     ? []
     : [`the share's link targets could not be checked (${reach.message}): every link into it counts as broken`];
   return {
-    preconditions: { share, links: linkFacts, sources, space: { enough } },
+    preconditions: { shareCheck: share, links: linkFacts, sources, space: { enough } },
     actions: actions as JsonValue[],
     warnings,
     refusals,

@@ -52,7 +52,7 @@ async function compare(localDir: string, shareDir: string): Promise<{ remove: Re
 
 function refused(share: JsonObject, refusal: Refusal): PlanDraft {
   return {
-    preconditions: { share },
+    preconditions: { shareCheck: share },
     actions: [],
     warnings: [],
     refusals: [refusal],
@@ -119,7 +119,7 @@ export async function planRestore(ctx: JobContext): Promise<PlanDraft> {
   }
   const kept = Object.values(facts).filter((f) => (f as { kept: number }).kept > 0).length;
   return {
-    preconditions: { share, folders: facts },
+    preconditions: { shareCheck: share, folders: facts },
     actions: actions as JsonValue[],
     warnings,
     refusals: [],

@@ -37,10 +37,11 @@ function ensureActions(vaultRoot: string, listing: VaultListing): VaultAction[] 
 
 export async function planVault(_input: JsonObject, ctx: JobContext): Promise<PlanDraft> {
   const scan = await scanVault(ctx);
+  // Not named `share`: the plan card reads a `share` precondition as a store's destination ("files go to …").
   const share = { state: scan.share.state, root: scan.share.root };
   if (!scan.ok) {
     return {
-      preconditions: { share },
+      preconditions: { shareCheck: share },
       actions: [],
       warnings: [],
       refusals: [{ code: scan.code, message: scan.message }],
@@ -80,7 +81,7 @@ export async function planVault(_input: JsonObject, ctx: JobContext): Promise<Pl
   const links: JsonObject = Object.fromEntries(scan.links.map((l) => [l.path, l.target]));
   return {
     preconditions: {
-      share,
+      shareCheck: share,
       vaultRoot: scan.vaultRoot,
       links,
       thumbnails: scan.listing.thumbnails.filter((n) => n === 'assets' || backupLinkKind(n) === 'manual_backup'),

@@ -27,6 +27,8 @@ describe('/ytm vault → plan card → Approve', () => {
     expect(text).toMatch(/make 3 absolute link\(s\) into the share relative/);
     expect(text).toContain('make relative audio/final');
     expect(text).toContain('thumbnails/assets.symlink_lenovo_backup_20260124_214045');
+    // Not a store: the card does not claim files are going anywhere.
+    expect(text).not.toContain('files go to');
     expect(readRecord(rig, card.planId as string).state).toBe('awaiting_approval');
   });
 
