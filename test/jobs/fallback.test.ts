@@ -16,9 +16,13 @@ import {
 } from 'node:fs';
 import path from 'node:path';
 import { afterAll, afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { lookupJob } from '../../jobs/apply/registry.js';
+import { applyStoredPlan } from '../../jobs/engine/apply.js';
+import { type FallbackInput, fallbackJob } from '../../jobs/fallback/job.js';
 import { parseCommandLine } from '../../jobs/grammar.js';
 import { closeAllStallingMounts, mountStallingFs, stallFsUnavailableReason } from '../faults/stall-mount.js';
 import { eioUnavailable, withEioShare } from './support/eio-mount.js';
+import { storedJobPlan } from './support/engine.js';
 import { json, ytm } from './support/run.js';
 import { type MiniWorkspace, miniWorkspace, NS, writeFile } from './support/workspace.js';
 
@@ -216,6 +220,21 @@ describe('ytm fallback restore (share back)', () => {
     expect(readlinkSync(path.join(f.input, OLD_BACKUP))).toBe(path.join(w.share, SHARE_INPUT, 'CH04_昔'));
     expect(out.plan.warnings.join('\n')).toMatch(/CH04_昔: left as it is — the share has no/);
     expect(existsSync(path.join(f.input, 'CH04_昔'))).toBe(false);
+  });
+
+  it('a file written into the local folder after the restore plan: stale, the folder and its file stay', async () => {
+    const f = plant(w);
+    expect((await ytm(['fallback', '--run', '--json'], w.env)).exitCode).toBe(0);
+    rmSync(path.join(w.share, 'README_MOUNTPOINT.txt'));
+    writeFile(path.join(f.targets[CH02] as string, 'CH02-024.wav'), 'wav v2');
+    writeFile(path.join(f.targets[CH02] as string, 'CH02-024.srt'), 'srt v1');
+    const restore: FallbackInput = { action: 'restore' };
+    const { planId, ctx } = await storedJobPlan(fallbackJob, w.env, restore);
+    writeFileSync(path.join(f.input, CH02, 'notes.txt'), 'written after the plan');
+    const summary = await applyStoredPlan(w.state, planId, ctx, lookupJob);
+    expect(summary.state).toBe('stale');
+    expect(readFileSync(path.join(f.input, CH02, 'notes.txt'), 'utf8')).toBe('written after the plan');
+    expect(backupsOf(f.input, CH02)).toHaveLength(1);
   });
 
   it('grammar: `fallback` materialises, `fallback restore` restores, anything else is a usage error', () => {
