@@ -143,6 +143,26 @@ describe('ytm vault', () => {
     expect((await finding())?.count).toBe(1);
   });
 
+  it('a missing thumbnails/assets becomes a relative alias of its backup link, which is made relative too', async () => {
+    const v = plantVault(w.share, w.share, path.join(w.dir, 'outside'));
+    rmSync(path.join(v.vault, 'thumbnails', 'assets'), { recursive: true });
+    const backup = 'assets.symlink_lenovo_backup_20260124_214045';
+    symlinkSync(path.join(w.share, 'archive', 'thumbs'), path.join(v.vault, 'thumbnails', backup));
+    const r = await ytm(['vault', '--run', '--json'], w.env);
+    expect(r.exitCode, r.stderr + r.stdout).toBe(0);
+    expect(json<VaultRun>(r).applied?.state).toBe('succeeded');
+    expect(readlinkSync(path.join(v.vault, 'thumbnails', 'assets'))).toBe(backup);
+    expect(readlinkSync(path.join(v.vault, 'thumbnails', backup))).toBe('../../archive/thumbs');
+    const elsewhere = path.join(w.dir, 'gateway-mount');
+    const back = await moveShare(w.share, elsewhere);
+    try {
+      const png = path.join(elsewhere, 'ytm_workspaces', 'thumbnails', 'assets', 'CH01-001.png');
+      expect(readFileSync(png, 'utf8')).toBe(THROUGH['thumbnails/assets/CH01/001/00_thumb.png']);
+    } finally {
+      await back();
+    }
+  });
+
   it('a link changed between plan and apply: the plan is stale and the link keeps its new target', async () => {
     const v = plantVault(w.share, w.share, path.join(w.dir, 'outside'));
     const { planId, ctx } = await storedJobPlan(vaultJob, w.env, {});
