@@ -213,8 +213,20 @@ export const COMMANDS: CommandSpec[] = [
     }),
   },
   simpleMutating('mirror', 'mirror the Mac workspace to the vault (rsync, sentinel-guarded)'),
-  simpleMutating('vault', 'make links inside the vault relative so they work on every host'),
-  simpleMutating('fallback', 'keep Hot work usable while the share is down'),
+  simpleMutating('vault', 'make links inside the vault relative so they work on every host', true),
+  {
+    name: 'fallback',
+    summary: 'keep Hot work usable while the share is down; `fallback restore` links it back once the share is up',
+    usage: ['ytm fallback [--run]', 'ytm fallback restore [--run]'],
+    mutates: true,
+    available: true,
+    options: { run: { type: 'boolean' } },
+    positionals: { min: 0, max: 1, names: ['action'] },
+    schema: z.object({
+      action: z.enum(['materialize', 'restore'], { message: 'expected `fallback` or `fallback restore`' }).optional(),
+      run: z.boolean().optional(),
+    }),
+  },
   {
     name: 'status',
     summary: 'share state, probe children stuck on the share, plans waiting or running',
@@ -262,13 +274,13 @@ export const COMMANDS: CommandSpec[] = [
   },
 ];
 
-function simpleMutating(name: string, summary: string): CommandSpec {
+function simpleMutating(name: string, summary: string, available = false): CommandSpec {
   return {
     name,
     summary,
     usage: [`ytm ${name} [--run]`],
     mutates: true,
-    available: false,
+    available,
     options: { run: { type: 'boolean' } },
     positionals: { min: 0, max: 0, names: [] },
     schema: z.object({ run: z.boolean().optional() }),

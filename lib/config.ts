@@ -117,6 +117,9 @@ export const configSchema = z.object({
   YTM_RSYNC_BWLIMIT_KBPS: num(0, { int: true, min: 0 }),
   // The doctor's MIRROR_STALE line. The mirror job itself (and its YTM_MIRROR_NICE) is not part of ytm-ops yet.
   YTM_MIRROR_STALE_MIN: num(30, { min: 1 }),
+  // `ytm vault`: the whole vault scan (in guarded children on the share) must finish within this budget; a scan
+  // cut by it plans nothing. Keep it under YTM_SLACK_JOB_TIMEOUT_MS for /ytm vault.
+  YTM_VAULT_SCAN_BUDGET_SEC: num(90, { min: 1, max: 3600 }),
   // Safety
   YTM_EMERGENCY_OVERRIDE: bool(false),
   YTM_DISK_WARN_GIB: num(150, { min: 0 }),

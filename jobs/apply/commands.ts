@@ -1,11 +1,13 @@
 // The command functions for jobs/cli.ts: `(cmd: ParsedCommand) => Promise<exit code>` per command name, and
 // the hidden `ytm apply <planId>` (argument words after `apply`).
 import { auditCommand } from '../audit/index.js';
+import { fallbackCommand } from '../fallback/index.js';
 import type { ParsedCommand } from '../grammar.js';
 import { outboxCommand } from '../outbox/index.js';
 import { plansCommand } from '../plans/index.js';
 import { statusCommand } from '../status/index.js';
 import { storeCommand } from '../store/index.js';
+import { vaultCommand } from '../vault/index.js';
 
 export { applyCommand } from './command.js';
 
@@ -15,4 +17,6 @@ export const JOB_COMMANDS: Readonly<Record<string, (cmd: ParsedCommand) => Promi
   plans: plansCommand,
   audit: auditCommand,
   status: statusCommand,
+  vault: vaultCommand,
+  fallback: fallbackCommand,
 };
