@@ -133,12 +133,12 @@ describe('ytm vault', () => {
 
   it("the doctor's VAULT_ABSOLUTE_SYMLINK advises `ytm vault`, and after it only the link outside the share is left", async () => {
     plantVault(w.share, w.share, path.join(w.dir, 'outside'));
-    type Doctor = { findings: { code: string; count: number; message: string }[] };
+    type Doctor = { findings: { code: string; count: number; advice?: string }[] };
     const finding = async () =>
       json<Doctor>(await ytm(['doctor', '--json'], w.env)).findings.find((f) => f.code === 'VAULT_ABSOLUTE_SYMLINK');
     const before = await finding();
     expect(before?.count).toBe(3);
-    expect(before?.message).toContain('run `ytm vault`');
+    expect(before?.advice).toContain('ytm vault');
     expect((await ytm(['vault', '--run'], w.env)).exitCode).toBe(0);
     expect((await finding())?.count).toBe(1);
   });
