@@ -149,7 +149,8 @@ export const COMMANDS: CommandSpec[] = [
     schema: z
       .object({ episode: episodeArg, draft: z.string().min(1).optional(), run: z.boolean().optional() })
       .refine((v) => !v.run || v.draft !== undefined, {
-        message: '--run needs --draft <dir>: relink never picks a draft itself (run it without --run to see candidates)',
+        message:
+          '--run needs --draft <dir>: relink never picks a draft itself (run it without --run to see candidates)',
       }),
   },
   {

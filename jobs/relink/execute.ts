@@ -69,7 +69,8 @@ export async function executeRelink(raw: JsonValue, ctx: JobContext, planId: str
         try {
           await symlink(a.oldTarget, a.backup);
         } catch (err) {
-          if (errCode(err) === 'EEXIST') throw new Unchanged(`${path.basename(a.backup)} already exists; it is never overwritten — re-plan`);
+          if (errCode(err) === 'EEXIST')
+            throw new Unchanged(`${path.basename(a.backup)} already exists; it is never overwritten — re-plan`);
           throw err;
         }
         backupMade = true;

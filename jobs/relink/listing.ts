@@ -1,8 +1,8 @@
 // `ytm relink CHxx-NNN` without --draft: the episode's wiring and up to 10 candidate drafts, newest first, each
 // with the draft files it holds and the deep audit's verdict. Read-only; it never picks a draft.
 import path from 'node:path';
-import { auditDraft, auditVerdict, DRAFT_FILES } from '../../lib/capcut/draft-audit.js';
 import { type DraftRoot, findDraftCandidates, RELATION_WORDS } from '../../lib/capcut/candidates.js';
+import { auditDraft, auditVerdict, DRAFT_FILES } from '../../lib/capcut/draft-audit.js';
 import type { JobContext } from '../engine/types.js';
 import { type WiringState, wiringState } from './state.js';
 

@@ -2,8 +2,8 @@
 // drafts root, never on the share), the run's link and info checked (a real folder or file named `capcut_draft`
 // is never replaced), coordination locks on the run, a free backup name, and the facts a later apply re-checks.
 import path from 'node:path';
-import { auditDraft, auditVerdict } from '../../lib/capcut/draft-audit.js';
 import { draftNameHasEpisode } from '../../lib/capcut/candidates.js';
+import { auditDraft, auditVerdict } from '../../lib/capcut/draft-audit.js';
 import { isInside } from '../../lib/fs/contain.js';
 import { entryExists, lstatOrNull, statOrNull } from '../../lib/fs/exists.js';
 import { realPathUnder } from '../../lib/fs/real-path.js';
@@ -117,7 +117,8 @@ export async function planRelink(input: RelinkInput, ctx: JobContext): Promise<P
   if (!draftNameHasEpisode(path.basename(draft.abs), input.episode)) {
     warnings.push(`the chosen draft's name does not carry ${input.episode}: ${path.basename(draft.abs)}`);
   }
-  if (run.videoRunIdMissing) warnings.push('status.json names a video run that is not in video/runs; the newest run is used');
+  if (run.videoRunIdMissing)
+    warnings.push('status.json names a video run that is not in video/runs; the newest run is used');
   const linkDone = link.kind === 'symlink' && link.state === 'ok' && link.target === draft.abs;
   const infoDone = info.draftPath === draft.abs && sameRef(info.draftPathRef, draft.ref);
   if (linkDone && infoDone) {

@@ -15,7 +15,9 @@ export function listingText(l: RelinkListing): string {
     if (link) lines.push(`  ${DRAFT_LINK}: ${link.kind === 'symlink' ? `→ ${link.target}` : link.kind}`);
     const info = l.info;
     if (info) {
-      const where = info.resolved ? `${info.via === 'path_ref' ? 'draft_path_ref' : 'draft_path'} → ${info.resolved}` : '';
+      const where = info.resolved
+        ? `${info.via === 'path_ref' ? 'draft_path_ref' : 'draft_path'} → ${info.resolved}`
+        : '';
       lines.push(`  ${DRAFT_INFO}: ${info.exists ? where || 'names no draft' : 'missing'}`);
     }
     if (l.problems.length === 0) lines.push('  the link and the info agree and the draft is on this Mac');
@@ -25,12 +27,12 @@ export function listingText(l: RelinkListing): string {
   if (l.candidates.length === 0) {
     lines.push(`no candidate draft with ${l.episode} in its name under ${roots}`);
   } else {
-    lines.push(
-      `candidate drafts, newest first (${l.candidates.length} of ${l.totalCandidates}, from ${roots}):`,
-    );
+    lines.push(`candidate drafts, newest first (${l.candidates.length} of ${l.totalCandidates}, from ${roots}):`);
     l.candidates.forEach((c, i) => {
       lines.push(`  ${i + 1}. ${c.path}${c.linked ? '   [linked now]' : ''}`);
-      lines.push(`     ${when(c.mtime)} · ${c.files.length > 0 ? c.files.join(', ') : 'no draft files'} · ${c.relation}`);
+      lines.push(
+        `     ${when(c.mtime)} · ${c.files.length > 0 ? c.files.join(', ') : 'no draft files'} · ${c.relation}`,
+      );
       lines.push(`     ${c.verdict}`);
     });
     lines.push(`to relink: ytm relink ${l.episode} --draft "<one of the paths above>" [--run]`);

@@ -86,6 +86,8 @@ export async function findDraftCandidates(
       candidates.push({ path: p, name: e.name, root: root.key, mtimeMs, relation: draftRelation(e.name, oldNames) });
     }
   }
-  candidates.sort((a, b) => b.mtimeMs - a.mtimeMs || (nfc(a.name) < nfc(b.name) ? 1 : nfc(a.name) > nfc(b.name) ? -1 : 0));
+  candidates.sort(
+    (a, b) => b.mtimeMs - a.mtimeMs || (nfc(a.name) < nfc(b.name) ? 1 : nfc(a.name) > nfc(b.name) ? -1 : 0),
+  );
   return { candidates, errors };
 }

@@ -173,13 +173,15 @@ export async function auditDraft(dir: string, opts: { shareRoot: string | null }
   return a;
 }
 
-const firstOf = (items: readonly string[]) => (items.length > 0 ? ` (${items.slice(0, 2).join(', ')}${items.length > 2 ? ', …' : ''})` : '');
+const firstOf = (items: readonly string[]) =>
+  items.length > 0 ? ` (${items.slice(0, 2).join(', ')}${items.length > 2 ? ', …' : ''})` : '';
 
 /** The audit in one line: `ok: …` or `BROKEN: …` with the first examples of each problem. */
 export function auditVerdict(a: DraftAudit): string {
   const problems: string[] = [];
   if (a.requiredMissing.length > 0) problems.push(`missing ${a.requiredMissing.join(', ')}`);
-  if (a.jsonParseErrors.length > 0) problems.push(`${a.jsonParseErrors.length} unparseable JSON${firstOf(a.jsonParseErrors)}`);
+  if (a.jsonParseErrors.length > 0)
+    problems.push(`${a.jsonParseErrors.length} unparseable JSON${firstOf(a.jsonParseErrors)}`);
   if (a.placeholderRefs.length > 0) problems.push(`${a.placeholderRefs.length} placeholder ref(s)`);
   if (a.missingInternalRefs.length > 0)
     problems.push(`${a.missingInternalRefs.length} internal ref(s) missing${firstOf(a.missingInternalRefs)}`);
