@@ -34,19 +34,25 @@ export function draftNameHasEpisode(name: string, episode: string): boolean {
   return re.test(nfc(name).toUpperCase());
 }
 
-/** How `name` relates to the names the run last pointed at (`old`), most specific first. */
-export function draftRelation(name: string, old: readonly string[]): DraftRelation {
-  const n = nfc(name);
-  const olds = old.map(nfc).filter((o) => o !== '');
+/** How `name` relates to `old`, the most specific relation first. */
+function relationTo(n: string, old: string): DraftRelation {
   const unnumbered = (s: string) => s.replace(NUMBERED, '');
   const unfinished = (s: string) => s.replace(FINISHED, '★');
-  if (olds.includes(n)) return 'same_name';
-  if (olds.some((o) => unnumbered(o) === unnumbered(n))) return 'numbered_copy';
-  if (FINISHED.test(n) && olds.some((o) => unnumbered(unfinished(o)) === unnumbered(unfinished(n)))) {
-    return 'finished_rename';
-  }
+  if (n === old) return 'same_name';
+  if (unnumbered(old) === unnumbered(n)) return 'numbered_copy';
+  if (FINISHED.test(n) && unnumbered(unfinished(old)) === unnumbered(unfinished(n))) return 'finished_rename';
   // The OS cut a long name: the folder's name is a proper prefix of the name that was written down.
-  if (olds.some((o) => o.length > n.length && o.startsWith(n))) return 'truncated';
+  if (old.length > n.length && old.startsWith(n)) return 'truncated';
+  return 'same_episode';
+}
+
+/** How `name` relates to the names the run pointed at (`old`, the link's first: that is what broke). */
+export function draftRelation(name: string, old: readonly string[]): DraftRelation {
+  for (const o of old) {
+    if (o === '') continue;
+    const r = relationTo(nfc(name), nfc(o));
+    if (r !== 'same_episode') return r;
+  }
   return 'same_episode';
 }
 
