@@ -113,16 +113,21 @@ export async function checkHot(
     }
   }
   const findings: Finding[] = [];
-  const messages: Record<keyof typeof tallies, (n: number) => string> = {
-    HOT_RUN_SYMLINK_BROKEN: (n) => `${n} Hot run(s) whose capcut_draft link is broken (relink to the draft on the Mac)`,
-    HOT_DRAFT_MISSING: (n) => `${n} Hot draft(s) not found on this Mac`,
-    HOT_POINTS_TO_SHARE: (n) =>
-      `${n} Hot episode(s) whose CapCut draft points into the share; Hot assets must be local`,
-    VIDEO_RUN_MISSING: (n) => `${n} Hot episode(s) have no video run yet`,
+  // The fix for a broken draft is a relink; its listing shows the candidates with the deep audit's verdict.
+  const relink = (t: Tally) => {
+    const ep = t.examples[0]?.split(':')[0] ?? '<episode>';
+    return ` — see the candidate drafts and relink with \`ytm relink ${ep}\` (one episode at a time)`;
+  };
+  const messages: Record<keyof typeof tallies, (t: Tally) => string> = {
+    HOT_RUN_SYMLINK_BROKEN: (t) => `${t.count} Hot run(s) whose capcut_draft link is broken${relink(t)}`,
+    HOT_DRAFT_MISSING: (t) => `${t.count} Hot draft(s) not found on this Mac${relink(t)}`,
+    HOT_POINTS_TO_SHARE: (t) =>
+      `${t.count} Hot episode(s) whose CapCut draft points into the share; Hot assets must be local${relink(t)}`,
+    VIDEO_RUN_MISSING: (t) => `${t.count} Hot episode(s) have no video run yet`,
   };
   for (const kind of Object.keys(tallies) as (keyof typeof tallies)[]) {
     const t = tallies[kind];
-    if (t.count > 0) findings.push(finding(kind, t.count, messages[kind](t.count), t.examples));
+    if (t.count > 0) findings.push(finding(kind, t.count, messages[kind](t), t.examples));
   }
   return { findings, unreadable };
 }
