@@ -294,6 +294,61 @@ describe('guards', () => {
   });
 });
 
+describe('stale and missing pieces', () => {
+  it('a coordination lock taken after planning makes the plan stale', async () => {
+    const w = await fixture();
+    const { ep, cut } = await truncatedCase(w);
+    const link = path.join(runDirOf(w, ep), 'capcut_draft');
+    const before = readlinkSync(link);
+    const { planId, ctx } = await storedJobPlan(relinkJob, w.env, { episode: ep, draft: cut.path });
+    writeFileSync(
+      path.join(
+        w.paths.workspace,
+        'logs',
+        'agent_tasks',
+        'coordination',
+        'locks',
+        'lock__20260127T000000Z__0badf00d.json',
+      ),
+      JSON.stringify({
+        id: 'lock__late',
+        created_by: 'agent-9',
+        scopes: [`workspaces/video/runs/${path.basename(runDirOf(w, ep))}`],
+      }),
+    );
+    const summary = await applyStoredPlan(ctx.paths.stateDir, planId, ctx, lookupJob);
+    expect(summary.state).toBe('stale');
+    expect(summary.staleKeys).toContain('locks');
+    expect(readlinkSync(link)).toBe(before);
+  });
+
+  it('a run without a capcut_draft link gets a new one and no backup', async () => {
+    const w = await fixture();
+    const { ep, cut } = await truncatedCase(w);
+    const runDir = runDirOf(w, ep);
+    unlinkSync(path.join(runDir, 'capcut_draft'));
+    const l = await listing(w, ep);
+    expect(l.problems).toContain('capcut_draft does not exist');
+    const r = await runCli(['relink', ep, '--draft', cut.path, '--run', '--json'], w.env);
+    expect(r.exitCode, r.stderr).toBe(0);
+    expect(readlinkSync(path.join(runDir, 'capcut_draft'))).toBe(cut.path);
+    expect(readdirSync(runDir).filter((x) => x.includes('symlink_backup'))).toEqual([]);
+  });
+
+  it('an unreadable capcut_draft_info.json is refused, not replaced', async () => {
+    const w = await fixture();
+    const { ep, cut } = await truncatedCase(w);
+    const info = path.join(runDirOf(w, ep), 'capcut_draft_info.json');
+    writeFileSync(info, '{"draft_name": "torn');
+    const r = await runCli(['relink', ep, '--draft', cut.path, '--run', '--json'], w.env);
+    expect(r.exitCode).toBe(2);
+    expect(json<{ plan: { refusals: { code: string }[] } }>(r).plan.refusals.map((x) => x.code)).toEqual([
+      'INFO_UNREADABLE',
+    ]);
+    expect(readFileSync(info, 'utf8')).toBe('{"draft_name": "torn');
+  });
+});
+
 describe('apply', () => {
   it('keeps the old link as a backup, links atomically, updates the info, logs, and never touches the draft', async () => {
     const w = await fixture();
