@@ -5,6 +5,7 @@ import path from 'node:path';
 import { draftNameHasEpisode } from '../../lib/capcut/candidates.js';
 import { auditDraft, auditVerdict } from '../../lib/capcut/draft-audit.js';
 import { isInside } from '../../lib/fs/contain.js';
+import { errCode } from '../../lib/fs/errors.js';
 import { entryExists, lstatOrNull, statOrNull } from '../../lib/fs/exists.js';
 import { realPathUnder } from '../../lib/fs/real-path.js';
 import { blockingLocksForFile, readActiveLocks } from '../../lib/locks/coordination.js';
@@ -35,7 +36,13 @@ export async function chooseDraft(ctx: JobContext, given: string): Promise<Chose
   if (!found) return refusal('DRAFT_MISSING', `no draft folder at ${tries.join(' or ')}`);
   for (const root of roots) {
     if (!(await statOrNull(root.dir))?.isDirectory()) continue;
-    const real = await realPathUnder(root.dir, found, { followLast: true });
+    let real: Awaited<ReturnType<typeof realPathUnder>>;
+    try {
+      real = await realPathUnder(root.dir, found, { followLast: true });
+    } catch (err) {
+      // A link loop or an unreadable folder: the real path cannot be judged, so it is not accepted.
+      return refusal('DRAFT_UNREADABLE', `${found}: its real path cannot be read (${errCode(err) ?? err})`);
+    }
     if (real.rel === null || real.rel === '') continue;
     const st = await statOrNull(real.abs);
     if (!st?.isDirectory()) return refusal('DRAFT_NOT_A_DIRECTORY', `${found} is not a folder`);

@@ -196,6 +196,10 @@ describe('guards', () => {
         'DRAFT_OUTSIDE_ROOT',
       ]);
     }
+    const loop = path.join(w.paths.capcutDraftRoot, `★${ep}-loop`);
+    symlinkSync(loop, loop);
+    const looped = await runCli(['relink', ep, '--draft', loop, '--json'], w.env);
+    expect(json<{ plan: { refusals: { code: string }[] } }>(looped).plan.refusals[0]?.code).toBe('DRAFT_UNREADABLE');
     const onShare = path.join(w.paths.share, 'archive', `★${ep}`);
     const r = await runCli(['relink', ep, '--draft', onShare, '--json'], w.env);
     expect(json<{ plan: { refusals: { code: string }[] } }>(r).plan.refusals[0]?.code).toBe('DRAFT_ON_SHARE');
