@@ -78,6 +78,14 @@ function treeHashes(dir: string): Record<string, string> {
   return out;
 }
 
+/** A coordination lock file as the factory's agents write it (facts §3.5). */
+function writeLock(w: GeneratedWorkspace, name: string, lock: object): void {
+  writeFileSync(
+    path.join(w.paths.workspace, 'logs', 'agent_tasks', 'coordination', 'locks', name),
+    JSON.stringify(lock),
+  );
+}
+
 /** The episode the relinkDrafts fault planted: its sound candidate's name was cut short by the OS. */
 async function truncatedCase(w: GeneratedWorkspace) {
   for (const ep of Object.keys(w.details.draftCandidates)) {
@@ -231,22 +239,12 @@ describe('guards', () => {
     const w = await fixture();
     const { ep, cut } = await truncatedCase(w);
     const runId = path.basename(runDirOf(w, ep));
-    writeFileSync(
-      path.join(
-        w.paths.workspace,
-        'logs',
-        'agent_tasks',
-        'coordination',
-        'locks',
-        'lock__20260126T105000Z__a1b2c3d4.json',
-      ),
-      JSON.stringify({
-        id: 'lock__x',
-        created_by: 'agent-7',
-        scopes: [`workspaces/video/runs/${ep}_*`],
-        note: 'regen',
-      }),
-    );
+    writeLock(w, 'lock__20260126T105000Z__a1b2c3d4.json', {
+      id: 'lock__x',
+      created_by: 'agent-7',
+      scopes: [`workspaces/video/runs/${ep}_*`],
+      note: 'regen',
+    });
     const before = readlinkSync(path.join(w.paths.videoRuns, runId, 'capcut_draft'));
     const r = await runCli(['relink', ep, '--draft', cut.path, '--run', '--json'], w.env);
     expect(r.exitCode).toBe(2);
@@ -305,21 +303,11 @@ describe('stale and missing pieces', () => {
     const link = path.join(runDirOf(w, ep), 'capcut_draft');
     const before = readlinkSync(link);
     const { planId, ctx } = await storedJobPlan(relinkJob, w.env, { episode: ep, draft: cut.path });
-    writeFileSync(
-      path.join(
-        w.paths.workspace,
-        'logs',
-        'agent_tasks',
-        'coordination',
-        'locks',
-        'lock__20260127T000000Z__0badf00d.json',
-      ),
-      JSON.stringify({
-        id: 'lock__late',
-        created_by: 'agent-9',
-        scopes: [`workspaces/video/runs/${path.basename(runDirOf(w, ep))}`],
-      }),
-    );
+    writeLock(w, 'lock__20260127T000000Z__0badf00d.json', {
+      id: 'lock__late',
+      created_by: 'agent-9',
+      scopes: [`workspaces/video/runs/${path.basename(runDirOf(w, ep))}`],
+    });
     const summary = await applyStoredPlan(ctx.paths.stateDir, planId, ctx, lookupJob);
     expect(summary.state).toBe('stale');
     expect(summary.staleKeys).toContain('locks');
