@@ -182,6 +182,22 @@ describe('candidates on the fixture', () => {
     expect(l.problems.join('\n')).toContain('a Hot draft must be on the Mac');
   });
 
+  it("the doctor's advice for broken Hot drafts names `ytm relink <episode>`", async () => {
+    const r = await runCli(['doctor', '--json'], shared.env);
+    const findings = json<{ findings: { code: string; message: string; examples: string[] }[] }>(r).findings;
+    const hot = findings.filter((f) => f.code.startsWith('HOT_'));
+    expect(hot.map((f) => f.code).sort()).toEqual([
+      'HOT_DRAFT_MISSING',
+      'HOT_POINTS_TO_SHARE',
+      'HOT_RUN_SYMLINK_BROKEN',
+    ]);
+    for (const f of hot) {
+      const ep = f.examples[0]?.split(':')[0] as string;
+      expect(f.message).toContain(`\`ytm relink ${ep}\``);
+      expect(Object.keys(shared.details.draftCandidates)).toContain(ep);
+    }
+  });
+
   it('an episode without a run says so', async () => {
     const l = await listing(shared, 'CH02-202');
     expect(l.run).toBeNull();
