@@ -9,6 +9,7 @@ import { registerOutboxPlanFlushAction } from './actions/outbox-plan-flush.js';
 import { registerPlanApproveAction } from './actions/plan-approve.js';
 import { registerPlanCancelAction } from './actions/plan-cancel.js';
 import { registerPlanReplanAction } from './actions/plan-replan.js';
+import { registerRelinkUseDraftAction } from './actions/relink-use-draft.js';
 import { registerYtmCommand } from './commands/ytm.js';
 import { dedupeKeys, SeenSet } from './dedupe.js';
 import type { BotDeps } from './deps.js';
@@ -80,6 +81,7 @@ export function createBot(deps: BotDeps, tokens: { botToken: string; appToken: s
   registerPlanCancelAction(app, deps);
   registerPlanReplanAction(app, deps);
   registerOutboxPlanFlushAction(app, deps);
+  registerRelinkUseDraftAction(app, deps);
   registerAppHomeOpened(app, deps);
   app.error(async (error) => {
     deps.log.error({ err: error.message, code: error.code }, 'listener error');

@@ -1,5 +1,6 @@
 import { type ParseArgsConfig, parseArgs } from 'node:util';
 import { z } from 'zod';
+import { normalizeEpisodeId } from '../lib/planning/episode.js';
 import { isStoreKind, STORE_KINDS } from './store/kinds.js';
 
 // The one grammar for `ytm <words>` in a terminal and `/ytm <words>` in Slack (DESIGN: "one parser, one set
@@ -12,13 +13,13 @@ const EPISODE = /^CH\d{1,2}-\d{1,3}$/i;
 const CHANNEL = /^CH\d{1,2}$/i;
 const VIDEO = /^\d{1,3}$/;
 
+const EPISODE_ACCEPTED = 'expected an episode id like CH02-043 (channel CH01…CH99, video 001…999)';
 export const episodeArg = z
   .string()
-  .regex(EPISODE, 'expected an episode id like CH02-043')
-  .transform((v) => {
-    const [ch, no] = v.toUpperCase().split('-') as [string, string];
-    return `CH${ch.slice(2).padStart(2, '0')}-${no.padStart(3, '0')}`;
-  });
+  .regex(EPISODE, EPISODE_ACCEPTED)
+  // CH00 and video 000 fit the pattern but name no episode.
+  .refine((v) => normalizeEpisodeId(v) !== null, EPISODE_ACCEPTED)
+  .transform((v) => normalizeEpisodeId(v) as string);
 export const channelArg = z
   .string()
   .regex(CHANNEL, 'expected a channel like CH02')
@@ -145,10 +146,15 @@ export const COMMANDS: CommandSpec[] = [
     summary: "point an episode's video run back at its CapCut draft on the Mac",
     usage: ['ytm relink CHxx-NNN [--draft <dir>] [--run]'],
     mutates: true,
-    available: false,
+    available: true,
     options: { draft: { type: 'string' }, run: { type: 'boolean' } },
     positionals: { min: 1, max: 1, names: ['episode'] },
-    schema: z.object({ episode: episodeArg, draft: z.string().min(1).optional(), run: z.boolean().optional() }),
+    schema: z
+      .object({ episode: episodeArg, draft: z.string().min(1).optional(), run: z.boolean().optional() })
+      .refine((v) => !v.run || v.draft !== undefined, {
+        message:
+          '--run needs --draft <dir>: relink never picks a draft itself (run it without --run to see candidates)',
+      }),
   },
   {
     name: 'archive',

@@ -6,6 +6,7 @@ import type { WebClient } from '@slack/web-api';
 import { type ParsedCommand, type ParseResult, parseCommandLine, tokenize } from '../../jobs/grammar.js';
 import type { Requester } from '../access.js';
 import { checkAccess } from '../access.js';
+import { showRelinkCandidates } from '../actions/relink-candidates.js';
 import { requestPlan } from '../approvals/plan-request.js';
 import { audit, type BotDeps, refuse, track } from '../deps.js';
 import { runDoctor } from '../doctor-run.js';
@@ -82,6 +83,18 @@ export function registerYtmCommand(app: App, deps: BotDeps): void {
       const args = [spec.name, ...(typeof input.since === 'string' ? ['--since', input.since] : []), '--events'];
       const target = { responseUrl: command.response_url, channelId: who.channelId, userId: who.userId };
       track(deps, readOnly(deps, client, target, args, render));
+      return;
+    }
+    if (spec.name === 'relink' && input.draft === undefined) {
+      // Without --draft relink only lists candidates (read-only); each has a button that plans.
+      await ack({ response_type: 'ephemeral', text: ':hourglass_flowing_sand: looking for candidate drafts…' });
+      audit(deps, 'slack.request', who.userId, {
+        command: 'relink',
+        channel: who.channelId ?? null,
+        outcome: 'started',
+      });
+      const target = { responseUrl: command.response_url, channelId: who.channelId, userId: who.userId };
+      track(deps, showRelinkCandidates(deps, client, target, String(input.episode)));
       return;
     }
     if (spec.mutates && spec.available) {

@@ -5,6 +5,7 @@ import { fallbackCommand } from '../fallback/index.js';
 import type { ParsedCommand } from '../grammar.js';
 import { outboxCommand } from '../outbox/index.js';
 import { plansCommand } from '../plans/index.js';
+import { relinkCommand } from '../relink/index.js';
 import { statusCommand } from '../status/index.js';
 import { storeCommand } from '../store/index.js';
 import { vaultCommand } from '../vault/index.js';
@@ -14,6 +15,7 @@ export { applyCommand } from './command.js';
 export const JOB_COMMANDS: Readonly<Record<string, (cmd: ParsedCommand) => Promise<number>>> = {
   store: storeCommand,
   outbox: outboxCommand,
+  relink: relinkCommand,
   plans: plansCommand,
   audit: auditCommand,
   status: statusCommand,

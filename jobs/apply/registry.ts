@@ -2,6 +2,7 @@
 import type { Job, JobLookup } from '../engine/types.js';
 import { fallbackJob } from '../fallback/job.js';
 import { outboxFlushJob } from '../outbox/flush.js';
+import { relinkJob } from '../relink/job.js';
 import { storeJob } from '../store/job.js';
 import { vaultJob } from '../vault/job.js';
 
@@ -10,6 +11,7 @@ const JOBS = new Map<string, Job>([
   [outboxFlushJob.name, outboxFlushJob as unknown as Job],
   [vaultJob.name, vaultJob as unknown as Job],
   [fallbackJob.name, fallbackJob as unknown as Job],
+  [relinkJob.name, relinkJob as unknown as Job],
 ]);
 
 export const lookupJob: JobLookup = (name) => JOBS.get(name);
