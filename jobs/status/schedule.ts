@@ -34,7 +34,7 @@ const when = (iso: string, now: number) => {
 export function scheduleLines(s: ScheduleStatus, now = Date.now()): string[] {
   const bot = s.bot.running
     ? `  bot       running: pid ${s.bot.pid} on ${s.bot.host}, since ${s.bot.since}`
-    : '  bot       bot not running (no live instance lock): scheduled jobs are not running';
+    : '  bot       not running (no live instance lock): scheduled jobs wait for it';
   if (s.jobs.length === 0)
     return [bot, '  schedule  nothing recorded yet (the bot records its scheduled jobs when it starts)'];
   const width = Math.max(...s.jobs.map((j) => j.name.length));
