@@ -15,9 +15,13 @@ export interface PingOptions {
   retryDelayMs: number;
   body: string;
   log: Logger;
+  /** Aborted on shutdown: the ping in flight ends and no retry follows. */
+  signal?: AbortSignal;
 }
 
-export const HEARTBEAT_DEFAULTS = { timeoutMs: 10_000, retries: 2, retryDelayMs: 2_000 } as const;
+type PingTuning = Pick<PingOptions, 'timeoutMs' | 'retries' | 'retryDelayMs'>;
+
+export const HEARTBEAT_DEFAULTS: PingTuning = { timeoutMs: 10_000, retries: 2, retryDelayMs: 2_000 };
 
 export interface PingResult {
   ok: boolean;
@@ -50,15 +54,17 @@ export async function ping(url: string, opts: PingOptions): Promise<PingResult> 
   let attempts = 0;
   for (let attempt = 0; attempt <= opts.retries; attempt++) {
     if (attempt > 0) await sleep(opts.retryDelayMs * attempt);
+    if (opts.signal?.aborted) break;
     attempts += 1;
     try {
       const res = await fetch(url, {
         method: 'POST',
         body: opts.body,
         headers: { 'content-type': 'text/plain; charset=utf-8', 'user-agent': 'ytm-ops-bot' },
-        signal: AbortSignal.timeout(opts.timeoutMs),
+        signal: AbortSignal.any([AbortSignal.timeout(opts.timeoutMs), ...(opts.signal ? [opts.signal] : [])]),
       });
-      await res.body?.cancel();
+      // The answer's body is not needed; cancelled, not awaited (a body that never ends must not hold the ping).
+      res.body?.cancel().catch(() => {});
       if (res.ok) return { ok: true, attempts, status: res.status };
       last = { status: res.status, error: `HTTP ${res.status}` };
       if (res.status < 500 && res.status !== 429) break; // a wrong URL does not get better by asking again
@@ -68,6 +74,7 @@ export async function ping(url: string, opts: PingOptions): Promise<PingResult> 
       last = { error: message.split(url).join(redactUrl(url)) };
     }
   }
+  if (opts.signal?.aborted) return { ok: false, attempts, error: 'stopped' }; // shutting down: nothing to report
   opts.log.warn({ url: redactUrl(url), attempts, ...last }, 'heartbeat ping failed');
   return { ok: false, attempts, ...last };
 }
@@ -77,10 +84,10 @@ export interface HeartbeatDeps {
   intervalSec: number;
   log: Logger;
   scheduler: Scheduler;
-  options?: Partial<typeof HEARTBEAT_DEFAULTS>;
+  options?: Partial<PingTuning>;
 }
 
-/** Starts the pinger (first ping at once). Returns its stop function. */
+/** Starts the pinger (first ping at once). `stop` ends the timer and the ping in flight; `tick` pings now. */
 export function startHeartbeat(deps: HeartbeatDeps): { stop: () => void; tick: () => Promise<PingResult | 'busy'> } {
   const opts = { ...HEARTBEAT_DEFAULTS, ...deps.options };
   let monitor = 'not run yet';
@@ -93,12 +100,18 @@ export function startHeartbeat(deps: HeartbeatDeps): { stop: () => void; tick: (
     });
   }
   let inFlight = false;
+  const stopped = new AbortController();
   const tick = async (): Promise<PingResult | 'busy'> => {
     if (inFlight) return 'busy';
     inFlight = true;
     try {
       const body = `ytm-ops bot on ${hostname()}: last monitor ${monitor}`;
-      return await ping(failed ? failUrl(deps.url) : deps.url, { ...opts, body, log: deps.log });
+      return await ping(failed ? failUrl(deps.url) : deps.url, {
+        ...opts,
+        body,
+        log: deps.log,
+        signal: stopped.signal,
+      });
     } finally {
       inFlight = false;
     }
@@ -106,5 +119,11 @@ export function startHeartbeat(deps: HeartbeatDeps): { stop: () => void; tick: (
   void tick();
   const timer = setInterval(() => void tick(), deps.intervalSec * 1000);
   timer.unref();
-  return { stop: () => clearInterval(timer), tick };
+  return {
+    stop: () => {
+      clearInterval(timer);
+      stopped.abort();
+    },
+    tick,
+  };
 }
