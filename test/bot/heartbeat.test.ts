@@ -34,6 +34,19 @@ beforeEach(() => {
   log = pino({ level: 'info' }, sink);
 });
 
+/** The ping URL takes requests and never answers; counts them. */
+function hangingEndpoint() {
+  let n = 0;
+  server.use(
+    http.post(URL_, async () => {
+      n += 1;
+      await delay('infinite');
+      return new HttpResponse('OK');
+    }),
+  );
+  return { requests: () => n };
+}
+
 const fast = (over: Partial<Parameters<typeof ping>[1]> = {}) => ({
   timeoutMs: 2_000,
   retries: 2,
@@ -102,20 +115,13 @@ describe('heartbeat ping', () => {
   });
 
   it('gives each attempt a timeout, retries, and logs the failure without the secret', async () => {
-    let n = 0;
-    server.use(
-      http.post(URL_, async () => {
-        n += 1;
-        await delay('infinite');
-        return new HttpResponse('OK');
-      }),
-    );
+    const hanging = hangingEndpoint();
     expect(await ping(URL_, fast({ timeoutMs: 100, retries: 1 }))).toEqual({
       ok: false,
       attempts: 2,
       error: 'no answer within 100 ms',
     });
-    expect(n).toBe(2);
+    expect(hanging.requests()).toBe(2);
     expect(logged.join('')).not.toContain(SECRET);
     expect(logged.join('')).toContain('no answer within 100 ms');
   });
@@ -187,14 +193,7 @@ describe('heartbeat schedule', () => {
   });
 
   it('never overlaps pings, and stop() ends the one in flight without a retry or a log line', async () => {
-    let n = 0;
-    server.use(
-      http.post(URL_, async () => {
-        n += 1;
-        await delay('infinite');
-        return new HttpResponse('OK');
-      }),
-    );
+    const hanging = hangingEndpoint();
     rig = schedulerRig(w.env, []);
     const hb = startHeartbeat({
       url: URL_,
@@ -210,7 +209,7 @@ describe('heartbeat schedule', () => {
     // The start-up ping ends (its 60 s timeout is far away): a new tick is no longer 'busy', and being stopped
     // it sends nothing.
     expect(await tickWhenFree(hb)).toEqual({ ok: false, attempts: 0, error: 'stopped' });
-    expect(n).toBe(1);
+    expect(hanging.requests()).toBe(1);
     expect(logged).toEqual([]);
   });
 });
