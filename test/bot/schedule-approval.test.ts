@@ -9,7 +9,7 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { askApprovalOnRefusals } from '../../bot/schedule/approval.js';
 import { planJob } from '../../jobs/engine/plan.js';
 import { storeJob } from '../../jobs/store/job.js';
-import { getPlan } from '../../lib/approvals/store.js';
+import { getPlan, savePlan } from '../../lib/approvals/store.js';
 import { loadScheduleState } from '../../lib/schedule/state.js';
 import { buttonsOf } from '../e2e/approvals-support.js';
 import { contextFor, storeInput } from '../jobs/support/engine.js';
@@ -93,6 +93,28 @@ describe('scheduled run refused for approval', () => {
       lastRun: { outcome: 'refused', exitCode: 2 },
     });
     emu.assertNoViolations();
+  });
+
+  it('posts a plan the refused run stored itself, named only by its planId and code', async () => {
+    const { plan, planId } = await planJob(
+      storeJob,
+      storeInput({ path: 'audio/final/CH02/043/CH02-043.wav' }),
+      contextFor(w.env),
+    );
+    await savePlan(w.state, plan, { requestedBy: 'terminal:ops', ttlMs: 60_000 });
+    const script = path.join(w.dir, 'script.json');
+    writeFileSync(script, JSON.stringify({ exitCode: 2, data: { planId, code: 'MIRROR_OVER_DELETE_LIMIT' } }));
+    rig = startRig(env(), { SCRIPT_FILE: script }, ['MIRROR_OVER_DELETE_LIMIT']);
+    await rig.scheduler.start();
+    await rig.waitFor((r) => r.outcome === 'refused');
+    const cards = emu.messages(ALERTS);
+    expect(cards).toHaveLength(1);
+    expect(buttonsOf(cards[0]).find((b) => b.action_id === 'plan.approve')?.value).toBe(planId);
+    // The stored record is kept as it was (its requester), and now knows its card.
+    expect(await getPlan(w.state, planId)).toMatchObject({
+      requestedBy: 'terminal:ops',
+      slack: { channel: ALERTS, ts: cards[0]?.ts },
+    });
   });
 
   it('posts nothing for a refusal code the entry does not list, nor without an alert channel', async () => {
