@@ -1,17 +1,26 @@
 // `node dist/bot/main.js` (and `npm start` / `ytm bot`): the Slack bot.
 // Exit codes: 0 stopped by a signal; 78 configuration problem (named, no stack trace); 75 another instance
 // holds the lock; 1 anything else at start-up.
-import path from 'node:path';
 import { formatProblems, loadConfig } from '../lib/config.js';
-import { AlreadyRunningError, acquireInstanceLock, type InstanceLock } from '../lib/locks/instance.js';
+import {
+  AlreadyRunningError,
+  acquireInstanceLock,
+  BOT_LOCK_STALE_MS,
+  botLockFile,
+  type InstanceLock,
+} from '../lib/locks/instance.js';
 import { createLogger, type Logger, scrubSecrets } from '../lib/log.js';
 import { resolvePaths } from '../lib/paths.js';
+import { loadScheduleManifest } from '../lib/schedule/manifest.js';
 import { accessPolicy } from './access.js';
 import { type Bot, createBot } from './app.js';
 import { startPlanHousekeeping } from './approvals/housekeeping.js';
 import { audit, type BotDeps, makeHost } from './deps.js';
+import { startHeartbeat } from './heartbeat.js';
 import { JobControl } from './job-control.js';
 import { startOutboxRecoveryMonitor } from './monitors/outbox-recovery.js';
+import { askApprovalOnRefusals } from './schedule/approval.js';
+import { Scheduler } from './schedule/scheduler.js';
 import { botSettings } from './settings.js';
 
 export const EXIT_CONFIG = 78;
@@ -31,6 +40,9 @@ async function main(): Promise<void> {
   const loaded = loadConfig(process.env, process.cwd(), { requireSlack: true });
   if (!loaded.ok) fail(EXIT_CONFIG, formatProblems(loaded.problems));
   const config = loaded.config;
+  // A bad schedule manifest is a configuration problem too: named, before anything connects.
+  const schedule = loadScheduleManifest(config);
+  if (!schedule.ok) fail(EXIT_CONFIG, formatProblems(schedule.problems));
 
   const log = createLogger({ level: config.YTM_LOG_LEVEL, name: 'ytm-bot' });
   const paths = resolvePaths(config);
@@ -48,8 +60,8 @@ async function main(): Promise<void> {
 
   let lock: InstanceLock;
   try {
-    lock = await acquireInstanceLock(path.join(paths.stateDir, 'bot.lock'), {
-      staleMs: 60_000,
+    lock = await acquireInstanceLock(botLockFile(paths.stateDir), {
+      staleMs: BOT_LOCK_STALE_MS,
       heartbeatMs: 10_000,
       onLost: (holder) => {
         log.error({ holder }, 'the instance lock was taken over by another bot; shutting down');
@@ -134,6 +146,16 @@ async function main(): Promise<void> {
   // Plans: cards of plans interrupted by a restart or past their TTL are updated; then the expiry timer.
   timers.push(startPlanHousekeeping(deps, bot.app.client));
   timers.push(startOutboxRecoveryMonitor(deps, bot.app.client));
+  // Scheduled jobs (manifests/schedule.yaml) and the heartbeat; both stop with the other timers on shutdown.
+  const scheduler = new Scheduler(deps, schedule.entries);
+  askApprovalOnRefusals(deps, bot.app.client, scheduler);
+  if (config.YTM_HEARTBEAT_URL) {
+    timers.push(
+      startHeartbeat({ url: config.YTM_HEARTBEAT_URL, intervalSec: config.YTM_MONITOR_INTERVAL_SEC, log, scheduler }),
+    );
+  }
+  timers.push(scheduler);
+  await scheduler.start();
   log.info(
     {
       pid: process.pid,

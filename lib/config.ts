@@ -83,6 +83,23 @@ const optString = z
   .optional()
   .transform((v) => (v === undefined || v.trim() === '' ? null : v.trim()));
 
+/** An optional http(s) URL. The value is never echoed in the message: it may carry a token (a heartbeat URL). */
+const optHttpUrl = (example: string) =>
+  z
+    .string()
+    .optional()
+    .transform((v, ctx) => {
+      if (v === undefined || v.trim() === '') return null;
+      try {
+        const u = new URL(v.trim());
+        if (u.protocol !== 'http:' && u.protocol !== 'https:') throw new Error('protocol');
+        return u.href;
+      } catch {
+        ctx.addIssue({ code: 'custom', message: `expected an http(s) URL such as ${example}` });
+        return z.NEVER;
+      }
+    });
+
 const USER_ID = /^[UW][A-Z0-9]{2,}$/;
 const CHANNEL_ID = /^[CGD][A-Z0-9]{2,}$/;
 
@@ -132,20 +149,7 @@ export const configSchema = z.object({
   // Slack
   SLACK_BOT_TOKEN: optString,
   SLACK_APP_TOKEN: optString,
-  SLACK_API_URL: z
-    .string()
-    .optional()
-    .transform((v, ctx) => {
-      if (v === undefined || v.trim() === '') return null;
-      try {
-        const u = new URL(v.trim());
-        if (u.protocol !== 'http:' && u.protocol !== 'https:') throw new Error('protocol');
-        return u.href.endsWith('/') ? u.href : `${u.href}/`;
-      } catch {
-        ctx.addIssue({ code: 'custom', message: `expected an http(s) URL such as https://slack.com/api/, got "${v}"` });
-        return z.NEVER;
-      }
-    }),
+  SLACK_API_URL: optHttpUrl('https://slack.com/api/').transform((u) => (u === null || u.endsWith('/') ? u : `${u}/`)),
   YTM_SLACK_ALERT_CHANNEL: optString.pipe(
     z.union([z.null(), z.string().regex(CHANNEL_ID, 'expected a Slack channel ID such as C0123ABCD')]),
   ),
@@ -155,6 +159,9 @@ export const configSchema = z.object({
   YTM_SLACK_TEAM_ID: optString,
   YTM_SLACK_READONLY_OPEN: bool(false),
   YTM_MONITOR_INTERVAL_SEC: num(60, { int: true, min: 1 }),
+  // The bot's schedules (lib/schedule/manifest.ts) and its dead-man's switch (bot/heartbeat.ts).
+  YTM_SCHEDULE_MANIFEST: optPath,
+  YTM_HEARTBEAT_URL: optHttpUrl('https://hc-ping.com/<uuid>'),
   // Socket Mode tuning (anchors §3.1: long pings survive a busy event loop; a watchdog catches silent sockets)
   YTM_SLACK_CLIENT_PING_TIMEOUT_MS: num(15_000, { int: true, min: 100, max: 120_000 }),
   YTM_SLACK_SERVER_PING_TIMEOUT_MS: num(60_000, { int: true, min: 1_000, max: 600_000 }),

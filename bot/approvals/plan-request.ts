@@ -90,24 +90,56 @@ export async function requestPlan(deps: BotDeps, client: WebClient, req: PlanReq
     );
     return;
   }
-  const { plan, planId } = dry;
+  await submitPlan(deps, client, {
+    ...dry,
+    requestedBy: req.userId,
+    channelId: req.channelId,
+    responseUrl: req.responseUrl,
+    words,
+    command: droppedRun ? `${command} (--run ignored: in Slack the Approve button runs a plan)` : command,
+  });
+}
+
+export interface PlanSubmission extends DryRun {
+  /** A Slack user ID, or who else asked (`schedule:<job>` for a scheduled run). */
+  requestedBy: string;
+  channelId: string | undefined;
+  responseUrl: string | undefined;
+  /** The planning words kept for "Re-plan". */
+  words: string[];
+  /** The command shown on the card. */
+  command: string;
+}
+
+/**
+ * Stores the plan awaiting approval (not when it has refusals: those can never be approved; saving a plan that is
+ * already stored keeps its record) and posts its card, the full action list in a thread. Returns the card's ts.
+ */
+export async function submitPlan(deps: BotDeps, client: WebClient, req: PlanSubmission): Promise<string | undefined> {
+  const { plan, planId } = req;
   const refused = plan.refusals.length > 0;
   let expiresAt: string | undefined;
   let approvedBy: string[] = [];
+  let requestedBy = req.requestedBy;
   if (!refused) {
     const { record } = await savePlan(deps.stateDir, plan, {
-      requestedBy: req.userId,
+      requestedBy: req.requestedBy,
       requestedIn: req.channelId ?? 'slack',
       ttlMs: ttlMs(deps),
     });
     expiresAt = record.expiresAt;
     approvedBy = record.approvals.map((a) => a.user);
-    await saveRequest(deps.stateDir, planId, { words, userId: req.userId, channelId: req.channelId ?? null });
+    requestedBy = record.requestedBy;
+    await saveRequest(deps.stateDir, planId, {
+      words: req.words,
+      userId: requestedBy,
+      channelId: req.channelId ?? null,
+    });
   }
   const view = planCardView({
     planId,
     plan,
-    requestedBy: req.userId,
+    requestedBy,
     ...(expiresAt ? { expiresAt } : {}),
     approvers: deps.config.YTM_SLACK_APPROVERS,
     needed: approvalsNeeded({
@@ -116,7 +148,7 @@ export async function requestPlan(deps: BotDeps, client: WebClient, req: PlanReq
     }),
     requesterExcluded: deps.config.YTM_TWO_PERSON_RULE && plan.destructive,
     approvedBy,
-    command: droppedRun ? `${command} (--run ignored: in Slack the Approve button runs a plan)` : command,
+    command: req.command,
   });
   const ts = await postCard(
     deps,
@@ -126,12 +158,13 @@ export async function requestPlan(deps: BotDeps, client: WebClient, req: PlanReq
   );
   const full = fullListView(plan);
   if (full && ts && req.channelId) await postThreadReply(deps, client, req.channelId, ts, full);
-  await audit(deps, 'slack.plan_card', req.userId, {
+  await audit(deps, 'slack.plan_card', requestedBy, {
     planId,
     job: plan.job,
     refused,
     channel: req.channelId ?? null,
     ts: ts ?? null,
   });
-  deps.log.info({ planId, job: plan.job, refused, ts, user: req.userId }, 'plan card posted');
+  deps.log.info({ planId, job: plan.job, refused, ts, user: requestedBy }, 'plan card posted');
+  return ts;
 }

@@ -1,5 +1,5 @@
-// `ytm status [--json]`: the share's state, guard children stuck on a share root (pid and since when), and plans
-// still waiting or running. Reads only: the share is probed through the probe lease, so while an earlier probe is
+// `ytm status [--json]`: the share's state, guard children stuck on a share root (pid and since when), plans
+// still waiting or running, and the bot's scheduled jobs (last and next run). Reads only: the share is probed through the probe lease, so while an earlier probe is
 // stuck this answers 'hung' at once and adds no child.
 import { hostname } from 'node:os';
 import { listPlans } from '../../lib/approvals/store.js';
@@ -13,6 +13,7 @@ import { EXIT_FAILED, EXIT_OK } from '../engine/exit.js';
 import { createOutput } from '../engine/output.js';
 import { humanDuration } from '../engine/stamp.js';
 import type { ParsedCommand } from '../grammar.js';
+import { scheduleLines, scheduleStatus } from './schedule.js';
 
 const PENDING = ['awaiting_approval', 'approved', 'running'] as const;
 
@@ -24,7 +25,7 @@ export async function statusCommand(cmd: ParsedCommand): Promise<number> {
     return EXIT_FAILED;
   }
   const { config, paths } = loaded.ctx;
-  const [share, plans] = await Promise.all([
+  const [share, plans, schedule] = await Promise.all([
     checkShare({
       root: paths.sharedRoot,
       namespace: paths.namespace,
@@ -33,6 +34,7 @@ export async function statusCommand(cmd: ParsedCommand): Promise<number> {
       timeoutMs: config.YTM_SHARE_PROBE_TIMEOUT_MS,
     }),
     listPlans(paths.stateDir, { states: [...PENDING] }),
+    scheduleStatus(paths.stateDir),
   ]);
   // Listed after the probe: a probe that got stuck just now is counted too.
   const stuckProbes = (await listProbeLeases(paths.stateDir))
@@ -57,7 +59,8 @@ export async function statusCommand(cmd: ParsedCommand): Promise<number> {
       (p) =>
         `            ${p.shortId}  ${p.state.padEnd(17)} ${p.job.padEnd(8)} by ${p.requestedBy}  ${p.state === 'running' ? '' : `expires in ${humanDuration(Date.parse(p.expiresAt) - now)}  `}${p.summary}`,
     ),
+    ...scheduleLines(schedule, now),
   ];
-  out.result(EXIT_OK, { host: hostname(), share, stuckProbes, pendingPlans }, lines.join('\n'));
+  out.result(EXIT_OK, { host: hostname(), share, stuckProbes, pendingPlans, schedule }, lines.join('\n'));
   return EXIT_OK;
 }

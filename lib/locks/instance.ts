@@ -4,7 +4,7 @@
 // half-written; heartbeats replace it with an atomic rename.
 import { link, mkdir, readFile, rm } from 'node:fs/promises';
 import { hostname } from 'node:os';
-import { dirname } from 'node:path';
+import { dirname, join } from 'node:path';
 import { z } from 'zod';
 import { tempPathFor, writeFileAtomic, writeJsonAtomic } from '../fs/atomic.js';
 import { pidAlive } from './pid.js';
@@ -64,6 +64,16 @@ async function readLock(path: string): Promise<Read> {
   } catch {
     return { kind: 'unreadable' };
   }
+}
+
+/** The Slack bot's lock and staleness (bot/main.ts); `ytm status` reads it to say whether the bot runs. */
+export const botLockFile = (stateDir: string) => join(stateDir, 'bot.lock');
+export const BOT_LOCK_STALE_MS = 60_000;
+
+/** Who holds the lock at `path` now, or undefined when it is free, stale or unreadable. Reads only. */
+export async function liveInstanceLockHolder(path: string, staleMs: number): Promise<InstanceLockInfo | undefined> {
+  const cur = await readLock(path).catch((): Read => ({ kind: 'unreadable' }));
+  return cur.kind === 'ok' && !isInstanceLockStale(cur.info, staleMs) ? cur.info : undefined;
 }
 
 /** Stale = (same host and pid dead) or heartbeat older than staleMs. */

@@ -13,6 +13,9 @@ import { SlackEmulator, type SlackEmulatorOptions } from '../slack/emulator.js';
 // Works from the sources (vitest) and from dist/ (the benchmark imports this harness too).
 export const BOT_MAIN = compiledEntry('bot/main.js');
 
+/** An empty schedule manifest (test/e2e/schedule-none.yaml, read from the source tree). */
+export const NO_SCHEDULE = path.resolve(compiledEntry('.'), '..', 'test', 'e2e', 'schedule-none.yaml');
+
 export const ALLOWED_USER = 'U0ALLOWED1';
 export const OTHER_USER = 'U0STRANGER';
 export const OPS_CHANNEL = 'C0OPS00001';
@@ -51,6 +54,9 @@ export function baseEnv(emu: SlackEmulator, ws: GeneratedWorkspace, stateDir: st
     // Reconnects take ~0.5 s instead of 15 s (the reconnect delay is clientPingTimeout × failures).
     YTM_SLACK_CLIENT_PING_TIMEOUT_MS: '500',
     YTM_LOG_LEVEL: 'info',
+    // No scheduled jobs unless a test names its own manifest: scheduled children would take the job places
+    // that tests count.
+    YTM_SCHEDULE_MANIFEST: NO_SCHEDULE,
   };
 }
 
