@@ -25,6 +25,7 @@ const ADVICE: Partial<Record<FindingCode, Advice>> = {
     manual: "copy the draft to this Mac's CapCut drafts folder and point the run's capcut_draft link at the copy",
   },
   HOT_DRAFT_MISSING: {
+    command: { name: 'relink', run: 'ytm relink CHxx-NNN' },
     manual: 'restore the CapCut draft on this Mac (from the vault or CapCut itself), then link the run to it',
   },
   MIRROR_STALE: {
@@ -51,10 +52,15 @@ const ADVICE: Partial<Record<FindingCode, Advice>> = {
   BROKEN_SYMLINK: { manual: 'repair or remove each link listed (the report lists them all)' },
 };
 
-/** One line of advice for a finding, or undefined when there is nothing to advise. */
-export function adviceFor(code: FindingCode): string | undefined {
+/**
+ * One line of advice for a finding, or undefined when there is nothing to advise. A per-episode command names
+ * the first episode among the finding's items (`CH02-043: …`), so it can be run as printed.
+ */
+export function adviceFor(code: FindingCode, items: readonly string[] = []): string | undefined {
   const a = ADVICE[code];
   if (!a) return undefined;
-  if (a.command && findCommand(a.command.name)?.available) return `run \`${a.command.run}\``;
-  return a.manual;
+  if (!a.command || !findCommand(a.command.name)?.available) return a.manual;
+  const episode = items.map((i) => /^CH\d{2}-\d{3}\b/.exec(i)?.[0]).find(Boolean);
+  const run = episode ? a.command.run.replace('CHxx-NNN', episode) : a.command.run;
+  return `run \`${run}\``;
 }

@@ -8,7 +8,7 @@ export function finding(
   examples: string[] = [],
   breakdown?: Record<string, number>,
 ): Finding {
-  const advice = adviceFor(code);
+  const advice = adviceFor(code, examples);
   return {
     code,
     severity: FINDING_SEVERITY[code],

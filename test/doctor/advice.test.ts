@@ -37,6 +37,9 @@ describe('advice follows the grammar', () => {
     expect(f.advice).toContain('relative target');
     expect(f.message).not.toContain('ytm vault');
     expect(finding('OUTBOX_PENDING', 1, 'x', ['y']).advice).toBe('run `ytm outbox flush`');
+    setAvailable('relink', true);
+    const hot = finding('HOT_DRAFT_MISSING', 2, 'x', ['CH02-043: draft gone', 'CH02-044: draft gone']);
+    expect(hot.advice).toBe('run `ytm relink CH02-043`');
   });
 });
 

@@ -184,7 +184,7 @@ describe('candidates on the fixture', () => {
 
   it("the doctor's advice for broken Hot drafts names `ytm relink <episode>`", async () => {
     const r = await runCli(['doctor', '--json'], shared.env);
-    const findings = json<{ findings: { code: string; message: string; examples: string[] }[] }>(r).findings;
+    const findings = json<{ findings: { code: string; advice?: string; examples: string[] }[] }>(r).findings;
     const hot = findings.filter((f) => f.code.startsWith('HOT_'));
     expect(hot.map((f) => f.code).sort()).toEqual([
       'HOT_DRAFT_MISSING',
@@ -193,7 +193,7 @@ describe('candidates on the fixture', () => {
     ]);
     for (const f of hot) {
       const ep = f.examples[0]?.split(':')[0] as string;
-      expect(f.message).toContain(`\`ytm relink ${ep}\``);
+      expect(f.advice).toBe(`run \`ytm relink ${ep}\``);
       expect(Object.keys(shared.details.draftCandidates)).toContain(ep);
     }
   });
