@@ -11,6 +11,7 @@ type Options = NonNullable<ParseArgsConfig['options']>;
 const EPISODE = /^CH\d{1,2}-\d{1,3}$/i;
 const CHANNEL = /^CH\d{1,2}$/i;
 const VIDEO = /^\d{1,3}$/;
+const RUN_ID = /^[A-Za-z0-9][A-Za-z0-9._-]{0,199}$/;
 
 export const episodeArg = z
   .string()
@@ -188,7 +189,7 @@ export const COMMANDS: CommandSpec[] = [
       'ytm runs restore <archive_report.json> [--only-run-id R …] [--run]',
     ],
     mutates: true,
-    available: false,
+    available: true,
     options: {
       channel: { type: 'string' },
       video: { type: 'string' },
@@ -198,16 +199,37 @@ export const COMMANDS: CommandSpec[] = [
       run: { type: 'boolean' },
     },
     positionals: { min: 1, max: 2, names: ['action', 'report'] },
-    schema: z.object({
-      action: z.enum(['archive', 'restore']),
-      report: z.string().min(1).optional(),
-      channel: channelArg.optional(),
-      video: videoArg.optional(),
-      all: z.boolean().optional(),
-      'unscoped-only': z.boolean().optional(),
-      'only-run-id': z.array(z.string().min(1)).optional(),
-      run: z.boolean().optional(),
-    }),
+    schema: z
+      .object({
+        action: z.enum(['archive', 'restore'], { message: 'expected `runs archive` or `runs restore`' }),
+        report: z.string().min(1).optional(),
+        channel: channelArg.optional(),
+        video: videoArg.optional(),
+        all: z.boolean().optional(),
+        'unscoped-only': z.boolean().optional(),
+        'only-run-id': z.array(z.string().regex(RUN_ID, 'expected a run id like CH02-043_capcut_v1')).optional(),
+        run: z.boolean().optional(),
+      })
+      .refine((v) => v.action !== 'restore' || v.report !== undefined, {
+        message: '`runs restore` needs the archive_report.json to restore from',
+      })
+      .refine(
+        (v) =>
+          v.action !== 'restore' || (v.channel === undefined && v.video === undefined && !v.all && !v['unscoped-only']),
+        { message: '--channel, --video, --all and --unscoped-only belong to `runs archive`' },
+      )
+      .refine((v) => v.action !== 'archive' || (v.report === undefined && v['only-run-id'] === undefined), {
+        message: '<archive_report.json> and --only-run-id belong to `runs restore`',
+      })
+      .refine(
+        (v) =>
+          v.action !== 'archive' ||
+          [v.channel !== undefined, !!v.all, !!v['unscoped-only']].filter(Boolean).length === 1,
+        { message: '`runs archive` needs exactly one of --channel CHxx, --all or --unscoped-only' },
+      )
+      .refine((v) => v.video === undefined || !v['unscoped-only'], {
+        message: '--video cannot be combined with --unscoped-only',
+      }),
   },
   simpleMutating('mirror', 'mirror the Mac workspace to the vault (rsync, sentinel-guarded)'),
   simpleMutating('vault', 'make links inside the vault relative so they work on every host'),

@@ -4,6 +4,7 @@ import { auditCommand } from '../audit/index.js';
 import type { ParsedCommand } from '../grammar.js';
 import { outboxCommand } from '../outbox/index.js';
 import { plansCommand } from '../plans/index.js';
+import { runsCommand } from '../runs/index.js';
 import { statusCommand } from '../status/index.js';
 import { storeCommand } from '../store/index.js';
 
@@ -15,4 +16,5 @@ export const JOB_COMMANDS: Readonly<Record<string, (cmd: ParsedCommand) => Promi
   plans: plansCommand,
   audit: auditCommand,
   status: statusCommand,
+  runs: runsCommand,
 };
