@@ -50,6 +50,15 @@ async function readFreeze(ctx: JobContext, onShare: boolean, shareState: ShareSt
   return readFreezeList(path.join(root, 'hotset_freeze.json'));
 }
 
+/** Frozen in either list: the planning root in use and the local copy (a missing root never unfreezes). */
+function union(a: FreezeList, b: FreezeList): FreezeList {
+  return {
+    items: [...a.items, ...b.items],
+    errors: [...a.errors, ...b.errors],
+    has: (c, v) => a.has(c, v) || b.has(c, v),
+  };
+}
+
 export async function openStandings(ctx: JobContext): Promise<Standings> {
   const configured = ctx.paths.planningConfigured;
   const onShare =
@@ -58,7 +67,8 @@ export async function openStandings(ctx: JobContext): Promise<Standings> {
     isInside(ctx.paths.sharedRoot, configured, { caseInsensitive: true });
   // The share is probed only when the planning files live on it.
   const shareState = onShare ? (await probeShare(ctx)).state : null;
-  const freeze = await readFreeze(ctx, onShare, shareState);
+  const local = await readFreezeList(path.join(ctx.paths.planningLocal, 'hotset_freeze.json'));
+  const freeze = union(await readFreeze(ctx, onShare, shareState), local);
   const cache = new Map<string, Promise<Standing>>();
   const of = (episode: string): Promise<Standing> => {
     let s = cache.get(episode);
