@@ -150,12 +150,12 @@ export const COMMANDS: CommandSpec[] = [
   },
   {
     name: 'archive',
-    summary: 'reclaim space from posted episodes (archive; delete only audio and drafts)',
+    summary: 'reclaim space from posted episodes (archive; --delete removes only audio, drafts, video input, exports)',
     usage: [
-      'ytm archive published --channel CHxx [--video NNN …] [--audio --capcut-drafts --video-input --thumbnails --video-runs] [--delete] [--run]',
+      'ytm archive published --channel CHxx [--video NNN …] [--audio --capcut-drafts --video-input --thumbnails --video-runs] [--exports] [--delete] [--run]',
     ],
     mutates: true,
-    available: false,
+    available: true,
     options: {
       channel: { type: 'string' },
       video: { type: 'string', multiple: true },
@@ -164,6 +164,7 @@ export const COMMANDS: CommandSpec[] = [
       'video-input': { type: 'boolean' },
       thumbnails: { type: 'boolean' },
       'video-runs': { type: 'boolean' },
+      exports: { type: 'boolean' },
       delete: { type: 'boolean' },
       run: { type: 'boolean' },
     },
@@ -177,6 +178,7 @@ export const COMMANDS: CommandSpec[] = [
       'video-input': z.boolean().optional(),
       thumbnails: z.boolean().optional(),
       'video-runs': z.boolean().optional(),
+      exports: z.boolean().optional(),
       delete: z.boolean().optional(),
       run: z.boolean().optional(),
     }),

@@ -1,5 +1,6 @@
 // The command functions for jobs/cli.ts: `(cmd: ParsedCommand) => Promise<exit code>` per command name, and
 // the hidden `ytm apply <planId>` (argument words after `apply`).
+import { archiveCommand } from '../archive/index.js';
 import { auditCommand } from '../audit/index.js';
 import type { ParsedCommand } from '../grammar.js';
 import { outboxCommand } from '../outbox/index.js';
@@ -17,4 +18,5 @@ export const JOB_COMMANDS: Readonly<Record<string, (cmd: ParsedCommand) => Promi
   audit: auditCommand,
   status: statusCommand,
   runs: runsCommand,
+  archive: archiveCommand,
 };

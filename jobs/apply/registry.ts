@@ -1,4 +1,5 @@
 // The jobs a stored plan can name. `ytm apply` and the terminal `--run` find the job to execute here.
+import { archivePublishedJob } from '../archive/job.js';
 import type { Job, JobLookup } from '../engine/types.js';
 import { outboxFlushJob } from '../outbox/flush.js';
 import { runsArchiveJob, runsRestoreJob } from '../runs/job.js';
@@ -7,6 +8,7 @@ import { storeJob } from '../store/job.js';
 const JOBS = new Map<string, Job>([
   [storeJob.name, storeJob as unknown as Job],
   [outboxFlushJob.name, outboxFlushJob as unknown as Job],
+  [archivePublishedJob.name, archivePublishedJob as unknown as Job],
   [runsArchiveJob.name, runsArchiveJob as unknown as Job],
   [runsRestoreJob.name, runsRestoreJob as unknown as Job],
 ]);
