@@ -45,10 +45,10 @@ export async function planArchivePublished(input: ArchivePublishedInput, ctx: Jo
   const refusals: Refusal[] = [];
   const warnings: string[] = [];
   const standings = await openStandings(ctx);
-  for (const p of standings.freezeProblems) {
+  for (const p of standings.problems) {
     refusals.push({
-      code: 'FREEZE_UNREADABLE',
-      message: `${p}: frozen episodes cannot be told apart, nothing is archived`,
+      code: 'PLANNING_UNREADABLE',
+      message: `${p}: posted and frozen episodes cannot be told apart, nothing is archived`,
     });
   }
   const domains = [...input.domains];
@@ -89,7 +89,7 @@ export async function planArchivePublished(input: ArchivePublishedInput, ctx: Jo
   const items: JsonObject[] = [];
 
   for (const s of sources.sort((a, b) => (a.src < b.src ? -1 : 1))) {
-    const standing = await standings.of(s.episode);
+    const standing = standings.of(s.episode);
     episodes[s.episode] = { posted: standing.posted, frozen: standing.frozen };
     const del = input.delete && DELETABLE.includes(s.domain);
     const r = roots[s.domain] as { archive: string };

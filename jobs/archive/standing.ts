@@ -1,16 +1,18 @@
-// Which episodes the archive jobs may touch: posted (the one predicate of lib/planning/posted.ts, through the
-// store's publishedFact: the planning row is posted, or status.json has published_lock) and NOT in the freeze
-// list (lib/planning/freeze.ts). A planning root on the share is read in a guarded child, and only while the
-// share is up; anything unreadable counts as unposted, and an unreadable freeze list refuses the plan.
+// Which episodes the archive jobs may touch: posted and NOT frozen, judged exactly as the doctor judges Hot: the
+// planning root in effect (lib/paths effectivePlanningRoot, the same fallback to the local copy), the doctor's
+// loader (jobs/doctor/planning.ts: the one posted predicate of lib/planning/posted.ts, status.json
+// published_lock, the freeze list of lib/planning/freeze.ts). An episode the planning files do not know counts
+// as unposted; a freeze list that cannot be read refuses the plan. The local freeze list always counts too.
 import path from 'node:path';
 import { isInside } from '../../lib/fs/contain.js';
-import type { ReadTextResult } from '../../lib/guard/ops.js';
+import { leaseFor } from '../../lib/guard/lease.js';
+import type { ExistsState, ReadTextResult } from '../../lib/guard/ops.js';
 import { runGuarded } from '../../lib/guard/run.js';
+import { effectivePlanningRoot } from '../../lib/paths.js';
 import { splitEpisodeId } from '../../lib/planning/episode.js';
 import { FREEZE_SCHEMA, type FreezeList, parseFreezeList, readFreezeList } from '../../lib/planning/freeze.js';
-import type { ShareState } from '../../lib/share/state.js';
+import { type Episode, loadPlanning } from '../doctor/planning.js';
 import type { JobContext } from '../engine/types.js';
-import { publishedFact } from '../store/published.js';
 import { probeShare } from '../store/target.js';
 
 export interface Standing {
@@ -18,72 +20,78 @@ export interface Standing {
   frozen: boolean;
   /** May be archived: posted and not frozen. */
   touchable: boolean;
-  basis: string;
 }
 
 export interface Standings {
-  of: (episode: string) => Promise<Standing>;
-  /** Why the freeze list could not be read (the plan is then refused: frozen episodes cannot be told apart). */
-  freezeProblems: string[];
-  shareState: ShareState | null;
-}
-
-/** A freeze list that could not be read freezes everything (fail closed) and says why. */
-function unreadableFreeze(problem: string): FreezeList {
-  return { items: [], errors: [problem], has: () => true };
-}
-
-async function readFreeze(ctx: JobContext, onShare: boolean, shareState: ShareState | null): Promise<FreezeList> {
-  const configured = ctx.paths.planningConfigured;
-  if (configured && onShare && shareState === 'up') {
-    const file = path.join(configured, 'hotset_freeze.json');
-    const r = await runGuarded<ReadTextResult[]>(
-      { op: 'read-text', paths: [file] },
-      { timeoutMs: ctx.config.YTM_SHARE_PROBE_TIMEOUT_MS },
-    );
-    const first = r.ok ? r.value[0] : undefined;
-    if (first?.ok) return parseFreezeList(first.text);
-    if (first && /ENOENT/.test(first.error)) return parseFreezeList({ schema: FREEZE_SCHEMA, items: [] });
-    return unreadableFreeze(`cannot read ${file}: ${first ? first.error : r.ok ? 'no answer' : r.message}`);
-  }
-  const root = configured && !onShare ? configured : ctx.paths.planningLocal;
-  return readFreezeList(path.join(root, 'hotset_freeze.json'));
-}
-
-/** Frozen in either list: the planning root in use and the local copy (a missing root never unfreezes). */
-function union(a: FreezeList, b: FreezeList): FreezeList {
-  return {
-    items: [...a.items, ...b.items],
-    errors: [...a.errors, ...b.errors],
-    has: (c, v) => a.has(c, v) || b.has(c, v),
-  };
+  of: (episode: string) => Standing;
+  /** Why the planning files or the freeze list could not be read (the plan is then refused). */
+  problems: string[];
 }
 
 export async function openStandings(ctx: JobContext): Promise<Standings> {
-  const configured = ctx.paths.planningConfigured;
-  const onShare =
-    configured !== null &&
-    ctx.paths.sharedRoot !== null &&
-    isInside(ctx.paths.sharedRoot, configured, { caseInsensitive: true });
+  const { paths } = ctx;
+  const timeoutMs = ctx.config.YTM_SHARE_PROBE_TIMEOUT_MS;
+  const configured = paths.planningConfigured;
+  const onShare = configured !== null && paths.sharedRoot !== null && isInside(paths.sharedRoot, configured);
   // The share is probed only when the planning files live on it.
-  const shareState = onShare ? (await probeShare(ctx)).state : null;
-  const local = await readFreezeList(path.join(ctx.paths.planningLocal, 'hotset_freeze.json'));
-  const freeze = union(await readFreeze(ctx, onShare, shareState), local);
-  const cache = new Map<string, Promise<Standing>>();
-  const of = (episode: string): Promise<Standing> => {
-    let s = cache.get(episode);
-    if (!s) {
-      s = (async () => {
-        const parts = splitEpisodeId(episode);
-        const frozen = parts !== null && freeze.has(parts.channel, parts.video);
-        // Off the share the state is not consulted (publishedFact reads the configured root directly).
-        const fact = await publishedFact(ctx, episode, shareState ?? 'up');
-        const basis = frozen ? `${fact.basis}, and in the freeze list` : fact.basis;
-        return { posted: fact.published, frozen, touchable: fact.published && !frozen, basis };
-      })();
-      cache.set(episode, s);
-    }
-    return s;
+  const state = onShare ? (await probeShare(ctx)).state : 'up';
+  let configuredIsDir: boolean | null = null;
+  if (configured && !(onShare && state !== 'up')) {
+    const lease = leaseFor(paths, configured);
+    const r = await runGuarded<ExistsState[]>(
+      { op: 'exists', paths: [path.join(configured, 'channels')] },
+      { timeoutMs, ...(lease ? { lease } : {}) },
+    );
+    configuredIsDir = r.ok ? r.value[0] === 'exists' : null;
+  }
+  const planning = effectivePlanningRoot(paths, { state }, configuredIsDir);
+  const inUse = planning.root !== paths.planningLocal;
+  const [load, localFreeze, usedFreeze] = await Promise.all([
+    loadPlanning(planning.root, paths.workspaceRoot, leaseFor(paths, planning.root), timeoutMs),
+    readFreezeList(path.join(paths.planningLocal, 'hotset_freeze.json')),
+    inUse ? freezeAt(ctx, planning.root, onShare) : null,
+  ]);
+  const byId = new Map<string, Episode>(load.episodes.map((e) => [e.id, e]));
+  const problems = [
+    ...(load.incomplete ? [load.incomplete] : []),
+    ...load.unreadable.filter((u) => u.startsWith('planning/hotset_freeze.json')),
+    ...localFreeze.errors.map((e) => `local planning/hotset_freeze.json: ${e}`),
+    ...(usedFreeze?.errors ?? []),
+  ];
+  return {
+    problems,
+    of: (episode) => {
+      const e = byId.get(episode);
+      const parts = splitEpisodeId(episode);
+      // The doctor's `frozen` is only set for unposted episodes; a posted one in either freeze list stays too.
+      const listed =
+        parts !== null &&
+        (localFreeze.has(parts.channel, parts.video) || usedFreeze?.has(parts.channel, parts.video) === true);
+      const posted = e?.posted === true;
+      const frozen = e?.frozen === true || listed;
+      return { posted, frozen, touchable: posted && !frozen };
+    },
   };
-  return { of, freezeProblems: freeze.errors, shareState };
+}
+
+/** The freeze list of a planning root other than the local copy (on the share: read in a guarded child). */
+async function freezeAt(ctx: JobContext, root: string, onShare: boolean): Promise<FreezeList> {
+  const file = path.join(root, 'hotset_freeze.json');
+  if (!onShare) return readFreezeList(file);
+  const r = await runGuarded<ReadTextResult[]>(
+    { op: 'read-text', paths: [file] },
+    {
+      timeoutMs: ctx.config.YTM_SHARE_PROBE_TIMEOUT_MS,
+      ...(leaseFor(ctx.paths, root) ? { lease: leaseFor(ctx.paths, root) } : {}),
+    },
+  );
+  const first = r.ok ? r.value[0] : undefined;
+  if (first?.ok) return parseFreezeList(first.text);
+  if (first && /ENOENT/.test(first.error)) return parseFreezeList({ schema: FREEZE_SCHEMA, items: [] });
+  // Unreadable: every episode counts as frozen (fail closed), and the plan is refused with the reason.
+  return {
+    items: [],
+    errors: [`cannot read ${file}: ${first ? first.error : r.ok ? 'no answer' : r.message}`],
+    has: () => true,
+  };
 }

@@ -50,10 +50,10 @@ async function selectedRunOf(ctx: JobContext, episode: string, runs: ScannedRun[
 export async function planRunsArchive(input: RunsArchiveInput, ctx: JobContext): Promise<PlanDraft> {
   const refusals: Refusal[] = [];
   const standings = await openStandings(ctx);
-  for (const p of standings.freezeProblems)
+  for (const p of standings.problems)
     refusals.push({
-      code: 'FREEZE_UNREADABLE',
-      message: `${p}: frozen episodes cannot be told apart, nothing is archived`,
+      code: 'PLANNING_UNREADABLE',
+      message: `${p}: posted and frozen episodes cannot be told apart, nothing is archived`,
     });
   const locks = await readActiveLocks(ctx.paths.agentQueueDir, { now: ctx.now() });
   const runs = (await scanRuns(ctx, locks)).filter((r) => inScope(input, r.episode));
@@ -65,7 +65,7 @@ export async function planRunsArchive(input: RunsArchiveInput, ctx: JobContext):
   const episodes: JsonObject = {};
   for (const [episode, list] of [...byEpisode].sort(([a], [b]) => (a < b ? -1 : 1))) {
     const selected = await selectedRunOf(ctx, episode, list);
-    const standing = await standings.of(episode);
+    const standing = standings.of(episode);
     episodes[episode] = { posted: standing.posted, frozen: standing.frozen };
     for (const d of decideEpisodeRuns(list, selected, nowMs)) {
       const run = list.find((r) => r.runId === d.runId) as ScannedRun;
