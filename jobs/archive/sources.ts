@@ -19,6 +19,11 @@ async function list(dir: string): Promise<Dirent[]> {
   return readdir(dir, { withFileTypes: true }).catch(() => [] as Dirent[]);
 }
 
+/** archive_capcut_local_drafts' protected names: hidden, `_archive`, templates and `XXX` placeholders. */
+function protectedDraftName(name: string): boolean {
+  return /^[._]/.test(name) || /テンプレ|template|xxx/i.test(name);
+}
+
 /** The folder each domain lives in, and where its archive stamps go. */
 export function domainRoots(ctx: JobContext): Record<Domain, { root: string; archive: string } | null> {
   const ws = ctx.paths.workspaceRoot;
@@ -88,7 +93,7 @@ export async function listSources(
     for (const dir of await list(roots.video_input.root)) {
       if (!dir.isDirectory() || !dir.name.startsWith(channel)) continue;
       for (const e of await list(path.join(roots.video_input.root, dir.name))) {
-        const m = new RegExp(`^(?:${channel}-(\\d{3})|(\\d{3})[._-])`).exec(e.name);
+        const m = new RegExp(`^(?:${channel}-(\\d{3})(?!\\d)|(\\d{3})[._-])`).exec(e.name);
         const nnn = m?.[1] ?? m?.[2];
         if (!nnn) continue;
         out.push({
@@ -109,7 +114,7 @@ export async function listSources(
   }
   if (want.has('capcut_drafts') && roots.capcut_drafts) {
     for (const d of await list(roots.capcut_drafts.root)) {
-      const episode = d.name.startsWith('_') || d.name.startsWith('.') ? null : episodeFromDraftName(d.name);
+      const episode = protectedDraftName(d.name) ? null : episodeFromDraftName(d.name);
       if (episode?.startsWith(`${channel}-`))
         out.push({ domain: 'capcut_drafts', episode, src: path.join(roots.capcut_drafts.root, d.name), rel: d.name });
     }
