@@ -12,6 +12,7 @@ type Options = NonNullable<ParseArgsConfig['options']>;
 const EPISODE = /^CH\d{1,2}-\d{1,3}$/i;
 const CHANNEL = /^CH\d{1,2}$/i;
 const VIDEO = /^\d{1,3}$/;
+const RUN_ID = /^[A-Za-z0-9][A-Za-z0-9._-]{0,199}$/;
 
 const EPISODE_ACCEPTED = 'expected an episode id like CH02-043 (channel CH01…CH99, video 001…999)';
 export const episodeArg = z
@@ -158,12 +159,12 @@ export const COMMANDS: CommandSpec[] = [
   },
   {
     name: 'archive',
-    summary: 'reclaim space from posted episodes (archive; delete only audio and drafts)',
+    summary: 'reclaim space from posted episodes (archive; --delete removes only audio, drafts, video input, exports)',
     usage: [
-      'ytm archive published --channel CHxx [--video NNN …] [--audio --capcut-drafts --video-input --thumbnails --video-runs] [--delete] [--run]',
+      'ytm archive published --channel CHxx [--video NNN …] [--audio --capcut-drafts --video-input --thumbnails --video-runs] [--exports] [--delete] [--run]',
     ],
     mutates: true,
-    available: false,
+    available: true,
     options: {
       channel: { type: 'string' },
       video: { type: 'string', multiple: true },
@@ -172,6 +173,7 @@ export const COMMANDS: CommandSpec[] = [
       'video-input': { type: 'boolean' },
       thumbnails: { type: 'boolean' },
       'video-runs': { type: 'boolean' },
+      exports: { type: 'boolean' },
       delete: { type: 'boolean' },
       run: { type: 'boolean' },
     },
@@ -185,6 +187,7 @@ export const COMMANDS: CommandSpec[] = [
       'video-input': z.boolean().optional(),
       thumbnails: z.boolean().optional(),
       'video-runs': z.boolean().optional(),
+      exports: z.boolean().optional(),
       delete: z.boolean().optional(),
       run: z.boolean().optional(),
     }),
@@ -197,7 +200,7 @@ export const COMMANDS: CommandSpec[] = [
       'ytm runs restore <archive_report.json> [--only-run-id R …] [--run]',
     ],
     mutates: true,
-    available: false,
+    available: true,
     options: {
       channel: { type: 'string' },
       video: { type: 'string' },
@@ -207,16 +210,37 @@ export const COMMANDS: CommandSpec[] = [
       run: { type: 'boolean' },
     },
     positionals: { min: 1, max: 2, names: ['action', 'report'] },
-    schema: z.object({
-      action: z.enum(['archive', 'restore']),
-      report: z.string().min(1).optional(),
-      channel: channelArg.optional(),
-      video: videoArg.optional(),
-      all: z.boolean().optional(),
-      'unscoped-only': z.boolean().optional(),
-      'only-run-id': z.array(z.string().min(1)).optional(),
-      run: z.boolean().optional(),
-    }),
+    schema: z
+      .object({
+        action: z.enum(['archive', 'restore'], { message: 'expected `runs archive` or `runs restore`' }),
+        report: z.string().min(1).optional(),
+        channel: channelArg.optional(),
+        video: videoArg.optional(),
+        all: z.boolean().optional(),
+        'unscoped-only': z.boolean().optional(),
+        'only-run-id': z.array(z.string().regex(RUN_ID, 'expected a run id like CH02-043_capcut_v1')).optional(),
+        run: z.boolean().optional(),
+      })
+      .refine((v) => v.action !== 'restore' || v.report !== undefined, {
+        message: '`runs restore` needs the archive_report.json to restore from',
+      })
+      .refine(
+        (v) =>
+          v.action !== 'restore' || (v.channel === undefined && v.video === undefined && !v.all && !v['unscoped-only']),
+        { message: '--channel, --video, --all and --unscoped-only belong to `runs archive`' },
+      )
+      .refine((v) => v.action !== 'archive' || (v.report === undefined && v['only-run-id'] === undefined), {
+        message: '<archive_report.json> and --only-run-id belong to `runs restore`',
+      })
+      .refine(
+        (v) =>
+          v.action !== 'archive' ||
+          [v.channel !== undefined, !!v.all, !!v['unscoped-only']].filter(Boolean).length === 1,
+        { message: '`runs archive` needs exactly one of --channel CHxx, --all or --unscoped-only' },
+      )
+      .refine((v) => v.video === undefined || !v['unscoped-only'], {
+        message: '--video cannot be combined with --unscoped-only',
+      }),
   },
   simpleMutating('mirror', 'mirror the Mac workspace to the vault (rsync, sentinel-guarded)'),
   simpleMutating('vault', 'make links inside the vault relative so they work on every host', true),

@@ -139,6 +139,8 @@ export const configSchema = z.object({
   YTM_VAULT_SCAN_BUDGET_SEC: num(90, { min: 1, max: 3600 }),
   // Safety
   YTM_EMERGENCY_OVERRIDE: bool(false),
+  // `archive published --exports`: exported MP4s on the share are included once they are older than this.
+  YTM_EXPORT_RETENTION_HOURS: num(24, { min: 0 }),
   YTM_DISK_WARN_GIB: num(150, { min: 0 }),
   YTM_DISK_STOP_GIB: num(80, { min: 0 }),
   YTM_SHARE_PROBE_TIMEOUT_MS: num(3000, { int: true, min: 100, max: 60000 }),

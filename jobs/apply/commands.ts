@@ -1,11 +1,13 @@
 // The command functions for jobs/cli.ts: `(cmd: ParsedCommand) => Promise<exit code>` per command name, and
 // the hidden `ytm apply <planId>` (argument words after `apply`).
+import { archiveCommand } from '../archive/index.js';
 import { auditCommand } from '../audit/index.js';
 import { fallbackCommand } from '../fallback/index.js';
 import type { ParsedCommand } from '../grammar.js';
 import { outboxCommand } from '../outbox/index.js';
 import { plansCommand } from '../plans/index.js';
 import { relinkCommand } from '../relink/index.js';
+import { runsCommand } from '../runs/index.js';
 import { statusCommand } from '../status/index.js';
 import { storeCommand } from '../store/index.js';
 import { vaultCommand } from '../vault/index.js';
@@ -21,4 +23,6 @@ export const JOB_COMMANDS: Readonly<Record<string, (cmd: ParsedCommand) => Promi
   status: statusCommand,
   vault: vaultCommand,
   fallback: fallbackCommand,
+  runs: runsCommand,
+  archive: archiveCommand,
 };

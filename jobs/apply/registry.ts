@@ -1,8 +1,10 @@
 // The jobs a stored plan can name. `ytm apply` and the terminal `--run` find the job to execute here.
+import { archivePublishedJob } from '../archive/job.js';
 import type { Job, JobLookup } from '../engine/types.js';
 import { fallbackJob } from '../fallback/job.js';
 import { outboxFlushJob } from '../outbox/flush.js';
 import { relinkJob } from '../relink/job.js';
+import { runsArchiveJob, runsRestoreJob } from '../runs/job.js';
 import { storeJob } from '../store/job.js';
 import { vaultJob } from '../vault/job.js';
 
@@ -12,6 +14,9 @@ const JOBS = new Map<string, Job>([
   [vaultJob.name, vaultJob as unknown as Job],
   [fallbackJob.name, fallbackJob as unknown as Job],
   [relinkJob.name, relinkJob as unknown as Job],
+  [archivePublishedJob.name, archivePublishedJob as unknown as Job],
+  [runsArchiveJob.name, runsArchiveJob as unknown as Job],
+  [runsRestoreJob.name, runsRestoreJob as unknown as Job],
 ]);
 
 export const lookupJob: JobLookup = (name) => JOBS.get(name);

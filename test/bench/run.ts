@@ -1,11 +1,12 @@
 // `npm run bench`: speed and memory side by side with the reference tools, in the same run, as ratios.
-// `npm run bench -- --only doctor --only ack --only store --rounds 5`
+// `npm run bench -- --only doctor --only ack --only store --only archive --rounds 5`
 import { mkdtemp, rm } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
 import { generateWorkspace } from '../fixtures/workspace.js';
 import { benchAck } from './ack.js';
+import { benchArchive } from './archive.js';
 import { benchDoctor } from './doctor.js';
 import { benchStore } from './store.js';
 
@@ -48,6 +49,14 @@ try {
     console.log(
       `store 1 GiB: ytm store --run ${f.storeMs} ms vs cp + sha256sum ${f.referenceMs} ms, ratio ${f.ratio}x (target <= 1.2); store peak RSS ${mib(f.storePeakRssBytes)} (target < 128 MiB)`,
     );
+  }
+  if (want('archive')) {
+    const a = await benchArchive(path.join(dir, 'archive'));
+    const line = (name: string, f: { ytmMs: number; mvMs: number; ratio: number }) =>
+      `${name} of ${a.files} files: ytm ${f.ytmMs} ms vs mv ${f.mvMs} ms, ratio ${f.ratio}x (goal <= 1.2x)`;
+    console.log(line('runs archive --run', a.runsArchive));
+    console.log(line('runs restore --run', a.runsRestore));
+    console.log(line('archive published --video-runs --run', a.published));
   }
 } finally {
   await rm(dir, { recursive: true, force: true });
