@@ -7,11 +7,11 @@ import { AlreadyRunningError, acquireInstanceLock, type InstanceLock } from '../
 import { createLogger, type Logger, scrubSecrets } from '../lib/log.js';
 import { resolvePaths } from '../lib/paths.js';
 import { accessPolicy } from './access.js';
+import { startMonitorTicks } from './alerts/ticks.js';
 import { type Bot, createBot } from './app.js';
 import { startPlanHousekeeping } from './approvals/housekeeping.js';
 import { audit, type BotDeps, makeHost } from './deps.js';
 import { JobControl } from './job-control.js';
-import { startOutboxRecoveryMonitor } from './monitors/outbox-recovery.js';
 import { botSettings } from './settings.js';
 
 export const EXIT_CONFIG = 78;
@@ -133,7 +133,8 @@ async function main(): Promise<void> {
   bot.watchdog.start();
   // Plans: cards of plans interrupted by a restart or past their TTL are updated; then the expiry timer.
   timers.push(startPlanHousekeeping(deps, bot.app.client));
-  timers.push(startOutboxRecoveryMonitor(deps, bot.app.client));
+  // Alerts: the monitor child every YTM_MONITOR_INTERVAL_SEC, and whatever the alert queue still holds.
+  timers.push(startMonitorTicks(deps, bot.alerts));
   log.info(
     {
       pid: process.pid,

@@ -2,6 +2,7 @@
 // the hidden `ytm apply <planId>` (argument words after `apply`).
 import { auditCommand } from '../audit/index.js';
 import type { ParsedCommand } from '../grammar.js';
+import { monitorCommand } from '../monitor/index.js';
 import { outboxCommand } from '../outbox/index.js';
 import { plansCommand } from '../plans/index.js';
 import { statusCommand } from '../status/index.js';
@@ -15,4 +16,5 @@ export const JOB_COMMANDS: Readonly<Record<string, (cmd: ParsedCommand) => Promi
   plans: plansCommand,
   audit: auditCommand,
   status: statusCommand,
+  monitor: monitorCommand,
 };

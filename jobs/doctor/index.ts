@@ -4,11 +4,9 @@ import path from 'node:path';
 import { readAuditHead } from '../../lib/audit/log.js';
 import type { Config } from '../../lib/config.js';
 import { writeJsonAtomic } from '../../lib/fs/atomic.js';
-import { isInside } from '../../lib/fs/contain.js';
 import { leaseFor } from '../../lib/guard/lease.js';
-import type { ExistsState } from '../../lib/guard/ops.js';
-import { abandonGuards, prewarmGuards, releaseWarmGuards, runGuarded, runningGuardOps } from '../../lib/guard/run.js';
-import { effectivePlanningRoot, type Paths, reportDir, resolvePaths } from '../../lib/paths.js';
+import { abandonGuards, prewarmGuards, releaseWarmGuards, runningGuardOps } from '../../lib/guard/run.js';
+import { type Paths, reportDir, resolvePaths } from '../../lib/paths.js';
 import { checkShare } from '../../lib/share/check.js';
 import { listProbeLeases } from '../../lib/share/probe-lease.js';
 import type { ShareProbe } from '../../lib/share/state.js';
@@ -22,6 +20,7 @@ import { scanLinks } from './links.js';
 import { checkMirror } from './mirror.js';
 import { checkOutbox } from './outbox.js';
 import { loadPlanning } from './planning.js';
+import { checkPlanningRoot } from './planning-root.js';
 import type { DoctorReport, DoctorReportFile, Finding } from './report.js';
 import { shareFindings } from './share.js';
 import { checkStaleTemps } from './temps.js';
@@ -213,33 +212,17 @@ async function linksAndHot(
     },
   );
   linkScan.catch(() => {}); // awaited below; this only keeps an early failure from counting as unhandled
-  const share = await probe;
-  let configuredIsDir: boolean | null = null;
-  const configured = paths.planningConfigured;
-  // A configured root on a share that is down is not touched at all; anything else is checked in a guarded child.
-  if (configured && !(paths.sharedRoot && isInside(paths.sharedRoot, configured) && share.state !== 'up')) {
-    const lease = leaseFor(paths, configured);
-    const r = await runGuarded<ExistsState[]>(
-      { op: 'exists', paths: [path.join(configured, 'channels')] },
-      { timeoutMs, ...(lease ? { lease } : {}) },
-    );
-    configuredIsDir = r.ok ? r.value[0] === 'exists' : null;
-  }
-  const planning = effectivePlanningRoot(paths, share, configuredIsDir);
-  acc.planning = { configured: paths.planningConfigured, effective: planning.root, fallback: planning.fallback };
-  if (planning.fallback) {
-    acc.findings.push(
-      finding(
-        'PLANNING_FALLBACK',
-        1,
-        `YTM_PLANNING_ROOT is not in effect (${planning.reason}); using the local copy, which may diverge from the shared one`,
-        [`${paths.planningConfigured} -> ${planning.root}`],
-      ),
-    );
-  }
+  const planning = await checkPlanningRoot(config, paths, await probe);
+  acc.planning = planning.planning;
+  acc.findings.push(...planning.findings);
   const [links, plan] = await Promise.all([
     linkScan,
-    loadPlanning(planning.root, paths.workspaceRoot, leaseFor(paths, planning.root), timeoutMs),
+    loadPlanning(
+      planning.planning.effective,
+      paths.workspaceRoot,
+      leaseFor(paths, planning.planning.effective),
+      timeoutMs,
+    ),
   ]);
   acc.findings.push(...links.findings);
   if (links.incomplete) acc.incomplete.push(links.incomplete);

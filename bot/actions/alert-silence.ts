@@ -1,0 +1,23 @@
+// "Silence 1 h" / "Silence 24 h" on an alert: holds its reminders (and, for an alert not posted yet, its post)
+// until the silence ends; the message says so and the thread gets a notice now and when it ends. Silencing
+// is an operator's act: the same access as running a command.
+import type { App } from '@slack/bolt';
+import type { AlertService } from '../alerts/service.js';
+import { ALERT_KEYS, type AlertKey } from '../alerts/types.js';
+import { tellClicker } from '../approvals/approve.js';
+import { audit, type BotDeps } from '../deps.js';
+import { ALERT_SILENCE_ACTION } from '../views/alert.js';
+import { registerButton } from './click.js';
+
+export function registerAlertSilenceAction(app: App, deps: BotDeps, alerts: AlertService): void {
+  registerButton(app, deps, ALERT_SILENCE_ACTION, 'run', async (click, client) => {
+    const [key, length] = click.planId.split('|');
+    if (!ALERT_KEYS.includes(key as AlertKey) || (length !== 'short' && length !== 'long')) {
+      await tellClicker(deps, client, click, ':x: This button does not name an alert I know.');
+      return;
+    }
+    const until = await alerts.setSilence(key as AlertKey, length, click.userId);
+    await audit(deps, 'slack.alert_silenced', click.userId, { key: key as string, until });
+    deps.log.info({ key, until, user: click.userId }, 'alert silenced');
+  });
+}
