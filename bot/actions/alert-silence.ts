@@ -6,18 +6,20 @@ import type { AlertService } from '../alerts/service.js';
 import { ALERT_KEYS, type AlertKey } from '../alerts/types.js';
 import { tellClicker } from '../approvals/approve.js';
 import { audit, type BotDeps } from '../deps.js';
-import { ALERT_SILENCE_ACTION } from '../views/alert.js';
+import { ALERT_SILENCE_ACTIONS } from '../views/alert.js';
 import { registerButton } from './click.js';
 
 export function registerAlertSilenceAction(app: App, deps: BotDeps, alerts: AlertService): void {
-  registerButton(app, deps, ALERT_SILENCE_ACTION, 'run', async (click, client) => {
-    const [key, length] = click.planId.split('|');
-    if (!ALERT_KEYS.includes(key as AlertKey) || (length !== 'short' && length !== 'long')) {
-      await tellClicker(deps, client, click, ':x: This button does not name an alert I know.');
-      return;
-    }
-    const until = await alerts.setSilence(key as AlertKey, length, click.userId);
-    await audit(deps, 'slack.alert_silenced', click.userId, { key: key as string, until });
-    deps.log.info({ key, until, user: click.userId }, 'alert silenced');
-  });
+  for (const length of ['short', 'long'] as const) {
+    registerButton(app, deps, ALERT_SILENCE_ACTIONS[length], 'run', async (click, client) => {
+      const key = click.planId;
+      if (!ALERT_KEYS.includes(key as AlertKey)) {
+        await tellClicker(deps, client, click, ':x: This button does not name an alert I know.');
+        return;
+      }
+      const until = await alerts.setSilence(key as AlertKey, length, click.userId);
+      await audit(deps, 'slack.alert_silenced', click.userId, { key, until });
+      deps.log.info({ key, until, user: click.userId }, 'alert silenced');
+    });
+  }
 }

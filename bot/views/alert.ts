@@ -8,7 +8,8 @@ import { type Block, button, clip, context, esc, linesWithinBudget, section } fr
 import { OUTBOX_PLAN_FLUSH_ACTION } from './outbox.js';
 
 export const ALERT_PLAN_ACTION = 'alert.plan';
-export const ALERT_SILENCE_ACTION = 'alert.silence';
+/** One action id per length: action ids must be unique within a block. */
+export const ALERT_SILENCE_ACTIONS = { short: 'alert.silence_short', long: 'alert.silence_long' } as const;
 
 export interface SilenceLengths {
   shortMin: number;
@@ -115,8 +116,8 @@ export function alertView(
     block_id: `alert.${a.key}`,
     elements: [
       ...fixButtons(a),
-      button(`Silence ${silenceLabel(opts.lengths.shortMin)}`, ALERT_SILENCE_ACTION, `${a.key}|short`),
-      button(`Silence ${silenceLabel(opts.lengths.longMin)}`, ALERT_SILENCE_ACTION, `${a.key}|long`),
+      button(`Silence ${silenceLabel(opts.lengths.shortMin)}`, ALERT_SILENCE_ACTIONS.short, a.key),
+      button(`Silence ${silenceLabel(opts.lengths.longMin)}`, ALERT_SILENCE_ACTIONS.long, a.key),
     ],
   });
   blocks.push(
