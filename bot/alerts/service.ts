@@ -66,7 +66,7 @@ export class AlertService {
     });
   }
 
-  /** The Silence buttons. Returns when the silence ends, or null for an unknown length. */
+  /** The Silence buttons. Returns when the silence ends (ISO time). */
   setSilence(key: AlertKey, length: 'short' | 'long', by: string, now = Date.now()): Promise<string> {
     return this.locked(async (data) => {
       const minutes = length === 'short' ? this.settings.silence.shortMin : this.settings.silence.longMin;
@@ -97,14 +97,15 @@ export class AlertService {
     });
   }
 
-  /** State for `/ytm status` and App Home (read under the lock: never a half-written picture). */
+  /** State for `/ytm status` and App Home. Read without the lock (the file is replaced atomically), so a send
+   * waiting on an unreachable Slack does not hold up the answer. */
   snapshotState(): Promise<AlertStoreData> {
-    return this.locked(async (data) => structuredClone(data), false);
+    return loadAlertStore(this.deps.stateDir);
   }
 
   /** Sends what waits (also after a restart). */
   flush(): Promise<void> {
-    return this.locked(async () => {}, true);
+    return this.locked(async () => {});
   }
 
   stop(): void {
@@ -156,14 +157,14 @@ export class AlertService {
     }
   }
 
-  /** Runs `fn` on the loaded store under the lock, saves, then (when `send`) sends the queue. */
-  private locked<T>(fn: (data: AlertStoreData) => Promise<T>, send = true): Promise<T> {
+  /** Runs `fn` on the loaded store under the lock, saves, then sends the queue. */
+  private locked<T>(fn: (data: AlertStoreData) => Promise<T>): Promise<T> {
     const run = this.lock.then(async () => {
       const data = await loadAlertStore(this.deps.stateDir);
       const result = await fn(data);
       const save = () => saveAlertStore(this.deps.stateDir, data);
       await save();
-      if (send && this.channel && data.queue.length > 0) {
+      if (this.channel && data.queue.length > 0) {
         const r = await sendQueue(data, this.client, this.channel, save, this.deps.log);
         if (r.blocked) this.scheduleRetry();
       }
