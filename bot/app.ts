@@ -4,12 +4,15 @@
 // clientOptions.headers is never set: socket-mode would send the bot token to apps.connections.open (gotcha 2).
 import { type AnyMiddlewareArgs, App, type Middleware, SocketModeReceiver } from '@slack/bolt';
 import type { WebClientOptions } from '@slack/web-api';
+import { registerAlertPlanAction } from './actions/alert-plan.js';
+import { registerAlertSilenceAction } from './actions/alert-silence.js';
 import { registerDoctorRerunAction } from './actions/doctor-rerun.js';
 import { registerOutboxPlanFlushAction } from './actions/outbox-plan-flush.js';
 import { registerPlanApproveAction } from './actions/plan-approve.js';
 import { registerPlanCancelAction } from './actions/plan-cancel.js';
 import { registerPlanReplanAction } from './actions/plan-replan.js';
 import { registerRelinkUseDraftAction } from './actions/relink-use-draft.js';
+import { AlertService } from './alerts/service.js';
 import { registerYtmCommand } from './commands/ytm.js';
 import { dedupeKeys, SeenSet } from './dedupe.js';
 import type { BotDeps } from './deps.js';
@@ -25,6 +28,7 @@ export interface Bot {
   receiver: SocketModeReceiver;
   watchdog: ConnectionWatchdog;
   seen: SeenSet;
+  alerts: AlertService;
 }
 
 export function createBot(deps: BotDeps, tokens: { botToken: string; appToken: string }): Bot {
@@ -75,14 +79,17 @@ export function createBot(deps: BotDeps, tokens: { botToken: string; appToken: s
 
   const seen = new SeenSet(DEDUPE_TTL_MS);
   app.use(dedupeMiddleware(deps, seen));
-  registerYtmCommand(app, deps);
+  const alerts = new AlertService(deps, app.client);
+  registerYtmCommand(app, deps, alerts);
   registerDoctorRerunAction(app, deps);
   registerPlanApproveAction(app, deps);
   registerPlanCancelAction(app, deps);
   registerPlanReplanAction(app, deps);
   registerOutboxPlanFlushAction(app, deps);
   registerRelinkUseDraftAction(app, deps);
-  registerAppHomeOpened(app, deps);
+  registerAlertPlanAction(app, deps);
+  registerAlertSilenceAction(app, deps, alerts);
+  registerAppHomeOpened(app, deps, alerts);
   app.error(async (error) => {
     deps.log.error({ err: error.message, code: error.code }, 'listener error');
   });
@@ -92,7 +99,7 @@ export function createBot(deps: BotDeps, tokens: { botToken: string; appToken: s
     wakeJumpMs: deps.settings.wakeJumpMs,
     log: deps.log,
   });
-  return { app, receiver, watchdog, seen };
+  return { app, receiver, watchdog, seen, alerts };
 }
 
 function dedupeMiddleware(deps: BotDeps, seen: SeenSet): Middleware<AnyMiddlewareArgs> {

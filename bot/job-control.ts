@@ -50,7 +50,7 @@ const noChild = (status: 'cancelled' | 'spawn_failed', stderrTail: string): Prom
   });
 
 export class JobControl {
-  private readonly running = new Set<RunningJob>();
+  private readonly running = new Map<RunningJob, { args: string[]; startedAt: string }>();
   private readonly taken = new Map<string, number>();
   private readonly sharedRuns = new Map<string, JobStart>();
   private closed = false;
@@ -136,7 +136,7 @@ export class JobControl {
         done: noChild('spawn_failed', `could not start the job: ${(err as Error).message}`),
       };
     }
-    this.running.add(job);
+    this.running.set(job, { args: req.args, startedAt: new Date().toISOString() });
     this.log.info({ pid: job.pid, args: req.args }, 'job started');
     const done = job.done.then((outcome) => {
       this.running.delete(job);
@@ -149,10 +149,15 @@ export class JobControl {
     return { pid: job.pid, done };
   }
 
+  /** The children running now (for `/ytm status`). */
+  list(): { pid: number | undefined; args: string[]; startedAt: string }[] {
+    return [...this.running].map(([job, info]) => ({ pid: job.pid, ...info }));
+  }
+
   /** Cancels every running child (SIGTERM, grace, SIGKILL) and waits until each is gone or abandoned. */
   async shutdown(): Promise<void> {
     this.closed = true;
-    const jobs = [...this.running];
+    const jobs = [...this.running.keys()];
     for (const j of jobs) j.cancel();
     await Promise.all(jobs.map((j) => j.done));
   }

@@ -13,12 +13,12 @@ import { createLogger, type Logger, scrubSecrets } from '../lib/log.js';
 import { resolvePaths } from '../lib/paths.js';
 import { loadScheduleManifest } from '../lib/schedule/manifest.js';
 import { accessPolicy } from './access.js';
+import { feedAlertsFromMonitor } from './alerts/monitor-feed.js';
 import { type Bot, createBot } from './app.js';
 import { startPlanHousekeeping } from './approvals/housekeeping.js';
 import { audit, type BotDeps, makeHost } from './deps.js';
 import { startHeartbeat } from './heartbeat.js';
 import { JobControl } from './job-control.js';
-import { startOutboxRecoveryMonitor } from './monitors/outbox-recovery.js';
 import { askApprovalOnRefusals } from './schedule/approval.js';
 import { Scheduler } from './schedule/scheduler.js';
 import { botSettings } from './settings.js';
@@ -145,10 +145,11 @@ async function main(): Promise<void> {
   bot.watchdog.start();
   // Plans: cards of plans interrupted by a restart or past their TTL are updated; then the expiry timer.
   timers.push(startPlanHousekeeping(deps, bot.app.client));
-  timers.push(startOutboxRecoveryMonitor(deps, bot.app.client));
   // Scheduled jobs (manifests/schedule.yaml) and the heartbeat; both stop with the other timers on shutdown.
   const scheduler = new Scheduler(deps, schedule.entries);
   askApprovalOnRefusals(deps, bot.app.client, scheduler);
+  // Alerts: fed by the scheduled `monitor` job; the queue left from before a restart is sent first.
+  timers.push(feedAlertsFromMonitor(deps, bot.alerts, scheduler));
   if (config.YTM_HEARTBEAT_URL) {
     timers.push(
       startHeartbeat({ url: config.YTM_HEARTBEAT_URL, intervalSec: config.YTM_MONITOR_INTERVAL_SEC, log, scheduler }),

@@ -268,6 +268,16 @@ export const COMMANDS: CommandSpec[] = [
     schema: noArgs,
   },
   {
+    name: 'monitor',
+    summary: 'one snapshot of the alert conditions (share, disk, mirror, drift, planning, outbox, Hot drafts)',
+    usage: ['ytm monitor [--json]'],
+    mutates: false,
+    available: true,
+    options: {},
+    positionals: { min: 0, max: 0, names: [] },
+    schema: noArgs,
+  },
+  {
     name: 'plans',
     summary: 'plans waiting for approval, running or finished',
     usage: ['ytm plans [--json]'],

@@ -164,6 +164,16 @@ export const configSchema = z.object({
   // The bot's schedules (lib/schedule/manifest.ts) and its dead-man's switch (bot/heartbeat.ts).
   YTM_SCHEDULE_MANIFEST: optPath,
   YTM_HEARTBEAT_URL: optHttpUrl('https://hc-ping.com/<uuid>'),
+  // Alerts (DESIGN "Alerts"): fire after N bad checks, clear after N good ones, remind every N minutes, disk
+  // clears only this far above the line it crossed, the two silence lengths, and how often the monitor refreshes
+  // the Hot checks with a full doctor run (0: never, it reads the newest doctor report only).
+  YTM_ALERT_FOR_CHECKS: num(2, { int: true, min: 1, max: 100 }),
+  YTM_ALERT_CLEAR_CHECKS: num(2, { int: true, min: 1, max: 100 }),
+  YTM_ALERT_REPEAT_MIN: num(240, { min: 0.01 }),
+  YTM_DISK_CLEAR_MARGIN_GIB: num(10, { min: 0 }),
+  YTM_ALERT_SILENCE_SHORT_MIN: num(60, { min: 0.01 }),
+  YTM_ALERT_SILENCE_LONG_MIN: num(1440, { min: 0.01 }),
+  YTM_MONITOR_DOCTOR_EVERY_MIN: num(15, { min: 0 }),
   // Socket Mode tuning (anchors §3.1: long pings survive a busy event loop; a watchdog catches silent sockets)
   YTM_SLACK_CLIENT_PING_TIMEOUT_MS: num(15_000, { int: true, min: 100, max: 120_000 }),
   YTM_SLACK_SERVER_PING_TIMEOUT_MS: num(60_000, { int: true, min: 1_000, max: 600_000 }),

@@ -7,6 +7,8 @@ import { type ParsedCommand, type ParseResult, parseCommandLine, tokenize } from
 import type { Requester } from '../access.js';
 import { checkAccess } from '../access.js';
 import { showRelinkCandidates } from '../actions/relink-candidates.js';
+import type { AlertService } from '../alerts/service.js';
+import { replyWithStatus } from '../alerts/status.js';
 import { requestPlan } from '../approvals/plan-request.js';
 import { audit, type BotDeps, refuse, track } from '../deps.js';
 import { runDoctor } from '../doctor-run.js';
@@ -25,7 +27,7 @@ export function requesterOf(cmd: SlashCommand): Requester {
   return { userId: cmd.user_id, channelId: cmd.channel_id, teamId: cmd.team_id };
 }
 
-export function registerYtmCommand(app: App, deps: BotDeps): void {
+export function registerYtmCommand(app: App, deps: BotDeps, alerts: AlertService): void {
   app.command('/ytm', async ({ command, ack, client }) => {
     const who = requesterOf(command);
     const text = command.text ?? '';
@@ -126,6 +128,24 @@ export function registerYtmCommand(app: App, deps: BotDeps): void {
         channel: who.channelId ?? null,
         outcome: 'not_available',
       });
+      return;
+    }
+    if (spec.name === 'status') {
+      // Read from the bot's own state (alerts, plans, jobs): no child, no share access.
+      await ack({ response_type: 'ephemeral', text: ':hourglass_flowing_sand: gathering the status…' });
+      audit(deps, 'slack.request', who.userId, {
+        command: 'status',
+        channel: who.channelId ?? null,
+        outcome: 'started',
+      });
+      track(
+        deps,
+        replyWithStatus(deps, alerts, client, {
+          responseUrl: command.response_url,
+          channelId: who.channelId,
+          userId: who.userId,
+        }),
+      );
       return;
     }
     if (spec.name !== 'doctor') {

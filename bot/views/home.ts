@@ -1,8 +1,10 @@
-// The App Home tab: what the bot can do, who may use it, and the last doctor verdict.
+// The App Home tab: what the bot can do, who may use it, the last doctor verdict and the status (alerts,
+// silences, plans, jobs, stuck probes, last doctor and mirror runs).
 import { COMMANDS } from '../../jobs/grammar.js';
 import type { LastDoctor } from '../last-doctor.js';
 import { worksInSlack } from './help.js';
 import { type Block, clip, context, divider, esc, header, SLACK_LIMITS, section } from './limits.js';
+import { type StatusInfo, statusBlocks } from './status.js';
 
 export interface HomeInfo {
   host: string;
@@ -10,6 +12,8 @@ export interface HomeInfo {
   allowedUsers: readonly string[];
   allowedChannels: readonly string[];
   readonlyOpen: boolean;
+  /** Left out where there is none to show (a view test). */
+  status?: StatusInfo;
 }
 
 const STATUS_LINE: Record<LastDoctor['status'], string> = {
@@ -49,6 +53,7 @@ export function homeView(info: HomeInfo): { type: 'home'; blocks: Block[] } {
       header('ytm-ops: storage health for the factory'),
       section(clip(`*Commands*\n${commands}`, SLACK_LIMITS.sectionText)),
       divider(),
+      ...(info.status ? [...statusBlocks(info.status), divider()] : []),
       section(`*Last doctor*\n${doctor}`),
       context(
         `:desktop_computer: ${esc(info.host)}`,

@@ -1,7 +1,7 @@
-// The outbox in Slack: the read-only listing (`/ytm outbox`) and the share-recovery notice with its
-// "Plan flush" button.
+// The outbox in Slack: the read-only listing (`/ytm outbox`) and the "Plan outbox flush" button's action id
+// (the outbox alert, bot/views/alert.ts, carries the button).
 import { formatBytes } from '../../jobs/engine/output.js';
-import { type Block, button, clip, context, esc, linesWithinBudget, section } from './limits.js';
+import { type Block, clip, context, esc, linesWithinBudget, section } from './limits.js';
 
 export const OUTBOX_PLAN_FLUSH_ACTION = 'outbox.plan_flush';
 
@@ -32,24 +32,5 @@ export function outboxListView(l: OutboxListing): { text: string; blocks: Block[
   return {
     text: `${l.count} file(s) wait in the outbox`,
     blocks: [section(head), section(linesWithinBudget(fileLines(l), 2_500)), context(hint)],
-  };
-}
-
-export function outboxRecoveredView(l: OutboxListing): { text: string; blocks: Block[] } {
-  const text = `Share is back; ${l.count} file(s) (${formatBytes(l.totalBytes)}) wait in the outbox`;
-  return {
-    text,
-    blocks: [
-      section(
-        `:large_green_circle: *The share is back; ${l.count} file(s) (${formatBytes(l.totalBytes)}) wait in the outbox.*`,
-      ),
-      section(linesWithinBudget(fileLines(l), 2_000)),
-      {
-        type: 'actions',
-        block_id: 'outbox.recovered',
-        elements: [button('Plan flush', OUTBOX_PLAN_FLUSH_ACTION, 'flush', 'primary')],
-      },
-      context('"Plan flush" posts a plan card; nothing is copied until it is approved.'),
-    ],
   };
 }

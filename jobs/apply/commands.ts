@@ -4,6 +4,7 @@ import { archiveCommand } from '../archive/index.js';
 import { auditCommand } from '../audit/index.js';
 import { fallbackCommand } from '../fallback/index.js';
 import type { ParsedCommand } from '../grammar.js';
+import { monitorCommand } from '../monitor/index.js';
 import { outboxCommand } from '../outbox/index.js';
 import { plansCommand } from '../plans/index.js';
 import { relinkCommand } from '../relink/index.js';
@@ -25,4 +26,5 @@ export const JOB_COMMANDS: Readonly<Record<string, (cmd: ParsedCommand) => Promi
   fallback: fallbackCommand,
   runs: runsCommand,
   archive: archiveCommand,
+  monitor: monitorCommand,
 };

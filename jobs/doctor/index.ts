@@ -7,7 +7,6 @@ import { writeJsonAtomic } from '../../lib/fs/atomic.js';
 import { leaseFor } from '../../lib/guard/lease.js';
 import { abandonGuards, prewarmGuards, releaseWarmGuards, runningGuardOps } from '../../lib/guard/run.js';
 import { type Paths, reportDir, resolvePaths } from '../../lib/paths.js';
-import { resolvePlanningRoot } from '../../lib/planning/root.js';
 import { checkShare } from '../../lib/share/check.js';
 import { listProbeLeases } from '../../lib/share/probe-lease.js';
 import type { ShareProbe } from '../../lib/share/state.js';
@@ -21,6 +20,7 @@ import { scanLinks } from './links.js';
 import { checkMirror } from './mirror.js';
 import { checkOutbox } from './outbox.js';
 import { loadPlanning } from './planning.js';
+import { checkPlanningRoot } from './planning-root.js';
 import type { DoctorReport, DoctorReportFile, Finding } from './report.js';
 import { shareFindings } from './share.js';
 import { checkStaleTemps } from './temps.js';
@@ -212,22 +212,17 @@ async function linksAndHot(
     },
   );
   linkScan.catch(() => {}); // awaited below; this only keeps an early failure from counting as unhandled
-  const share = await probe;
-  const planning = await resolvePlanningRoot(paths, share, timeoutMs);
-  acc.planning = { configured: paths.planningConfigured, effective: planning.root, fallback: planning.fallback };
-  if (planning.fallback) {
-    acc.findings.push(
-      finding(
-        'PLANNING_FALLBACK',
-        1,
-        `YTM_PLANNING_ROOT is not in effect (${planning.reason}); using the local copy, which may diverge from the shared one`,
-        [`${paths.planningConfigured} -> ${planning.root}`],
-      ),
-    );
-  }
+  const planning = await checkPlanningRoot(config, paths, await probe);
+  acc.planning = planning.planning;
+  acc.findings.push(...planning.findings);
   const [links, plan] = await Promise.all([
     linkScan,
-    loadPlanning(planning.root, paths.workspaceRoot, leaseFor(paths, planning.root), timeoutMs),
+    loadPlanning(
+      planning.planning.effective,
+      paths.workspaceRoot,
+      leaseFor(paths, planning.planning.effective),
+      timeoutMs,
+    ),
   ]);
   acc.findings.push(...links.findings);
   if (links.incomplete) acc.incomplete.push(links.incomplete);

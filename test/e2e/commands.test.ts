@@ -141,8 +141,8 @@ describe('/ytm: answers that need no job come back in the ack', () => {
   });
 
   it('a read-only job that is not wired into Slack yet points to the terminal by name', async () => {
-    const { text } = await ackOf('status');
-    expect(text).toContain('`/ytm status` works in the terminal (`ytm status`) but is not wired into Slack yet');
+    const { text } = await ackOf('plans');
+    expect(text).toContain('`/ytm plans` works in the terminal (`ytm plans`) but is not wired into Slack yet');
   });
 });
 

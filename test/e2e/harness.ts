@@ -15,6 +15,8 @@ export const BOT_MAIN = compiledEntry('bot/main.js');
 
 /** An empty schedule manifest (test/e2e/schedule-none.yaml, read from the source tree). */
 export const NO_SCHEDULE = path.resolve(compiledEntry('.'), '..', 'test', 'e2e', 'schedule-none.yaml');
+/** Only the monitor job, every YTM_MONITOR_INTERVAL_SEC (test/e2e/schedule-monitor.yaml): for the alert tests. */
+export const MONITOR_SCHEDULE = path.resolve(compiledEntry('.'), '..', 'test', 'e2e', 'schedule-monitor.yaml');
 
 export const ALLOWED_USER = 'U0ALLOWED1';
 export const OTHER_USER = 'U0STRANGER';
