@@ -24,7 +24,8 @@ export async function ingestMonitorResult(deps: BotDeps, alerts: AlertService, j
  * still held from before a restart.
  */
 export function feedAlertsFromMonitor(deps: BotDeps, alerts: AlertService, scheduler: Scheduler): { stop: () => void } {
-  scheduler.on('monitor', (r) => ingestMonitorResult(deps, alerts, r.json));
+  if (scheduler.has('monitor')) scheduler.on('monitor', (r) => ingestMonitorResult(deps, alerts, r.json));
+  else deps.log.warn('the schedule manifest has no `monitor` job: no channel alerts will fire');
   void alerts
     .flush()
     .catch((err: unknown) => deps.log.error({ err: (err as Error).message }, 'alert queue flush failed'));
