@@ -1,13 +1,14 @@
 // Outbox recovery notice: every YTM_MONITOR_INTERVAL_SEC the share is probed in a guarded child (checkShare:
-// a hung share is a result, never a frozen bot). When it goes from down to up and `ytm outbox` (a child) lists
-// files, ONE message goes to YTM_SLACK_ALERT_CHANNEL with a "Plan flush" button. The last state seen is
+// a hung share is a result, never a frozen bot). When it goes from down to up (confirmed by two consecutive
+// checks, see foldShareCheck) and `ytm outbox` (a child) lists files, ONE message goes to
+// YTM_SLACK_ALERT_CHANNEL with a "Plan flush" button. The last state seen is
 // persisted, so a restart does not announce the same recovery again. Ticks never overlap; the timer is unref'd.
 import type { WebClient } from '@slack/web-api';
 import { resolvePaths } from '../../lib/paths.js';
 import { checkShare } from '../../lib/share/check.js';
 import { audit, type BotDeps } from '../deps.js';
 import { isOutboxListing, outboxRecoveredView } from '../views/outbox.js';
-import { loadLastShareState, saveLastShareState } from './share-state.js';
+import { foldShareCheck, loadLastShareState, saveLastShareState } from './share-state.js';
 
 export async function outboxRecoveryTick(deps: BotDeps, client: WebClient): Promise<'announced' | 'quiet'> {
   const paths = resolvePaths(deps.config);
@@ -18,9 +19,9 @@ export async function outboxRecoveryTick(deps: BotDeps, client: WebClient): Prom
     stateDir: deps.stateDir,
   });
   const last = await loadLastShareState(deps.stateDir);
-  const recovered = last !== undefined && last.state !== 'up' && probe.state === 'up';
+  const { next, recovered } = foldShareCheck(last, probe.state, new Date().toISOString());
   let result: 'announced' | 'quiet' = 'quiet';
-  if (recovered) {
+  if (recovered && last) {
     deps.log.info({ from: last.state }, 'share is back');
     const channel = deps.config.YTM_SLACK_ALERT_CHANNEL;
     const { done } = deps.jobs.run({ args: ['outbox', '--events'], timeoutMs: deps.settings.jobTimeoutMs });
@@ -38,8 +39,8 @@ export async function outboxRecoveryTick(deps: BotDeps, client: WebClient): Prom
       result = 'announced';
     }
   }
-  if (last?.state !== probe.state) {
-    await saveLastShareState(deps.stateDir, { state: probe.state, at: new Date().toISOString() });
+  if (JSON.stringify({ ...last, at: '' }) !== JSON.stringify({ ...next, at: '' })) {
+    await saveLastShareState(deps.stateDir, next);
   }
   return result;
 }
