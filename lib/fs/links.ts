@@ -4,7 +4,7 @@
 import { readlink, stat } from 'node:fs/promises';
 import { basename, dirname, isAbsolute, resolve } from 'node:path';
 import { isInside } from './contain.js';
-import { errCode } from './errors.js';
+import { isMissingError } from './errors.js';
 import { walkPhysical } from './walk.js';
 
 export type BackupLinkKind = 'shared_backup' | 'relink_backup' | 'vault_doctor_backup' | 'atomic_tmp' | 'manual_backup';
@@ -66,8 +66,6 @@ export interface LinkInspection extends LinkTargetInfo {
   state: LinkState;
 }
 
-const BROKEN_CODES = new Set(['ENOENT', 'ENOTDIR', 'ELOOP']);
-
 /**
  * Read a symlink and decide whether it is broken. Fails (e.g. code 'EINVAL') if `linkPath` is not a link.
  * With a shareRoot and without `statShare`, nothing under the share is touched: a direct target into the
@@ -92,7 +90,7 @@ export async function inspectLink(
       const walked = await walkPhysical(linkPath, { stopAt: (p) => isInside(shareRoot, p) });
       state = walked.status === 'exists' ? 'ok' : walked.status === 'stopped' ? 'unchecked' : 'broken';
     } catch (err) {
-      if (!BROKEN_CODES.has(errCode(err) ?? '')) throw err;
+      if (!isMissingError(err)) throw err;
       state = 'broken';
     }
   } else {
@@ -100,7 +98,7 @@ export async function inspectLink(
       await stat(linkPath);
       state = 'ok';
     } catch (err) {
-      if (!BROKEN_CODES.has(errCode(err) ?? '')) throw err;
+      if (!isMissingError(err)) throw err;
       state = 'broken';
     }
   }

@@ -36,6 +36,8 @@ export function describeOp(op: GuardOp): string {
     case 'exists':
     case 'read-text':
       return `${op.op} ${op.paths[0] ?? '(nothing)'}${op.paths.length > 1 ? ` (+${op.paths.length - 1} more)` : ''}`;
+    case 'network-mounts':
+      return op.op;
     case '_selftest':
       return `${op.op} ${op.mode}`;
   }
