@@ -5,6 +5,7 @@ import path from 'node:path';
 import { formatProblems, loadConfig } from '../lib/config.js';
 import { AlreadyRunningError, acquireInstanceLock, type InstanceLock } from '../lib/locks/instance.js';
 import { createLogger, type Logger, scrubSecrets } from '../lib/log.js';
+import { exportNodeBin } from '../lib/node-bin.js';
 import { resolvePaths } from '../lib/paths.js';
 import { accessPolicy } from './access.js';
 import { type Bot, createBot } from './app.js';
@@ -31,6 +32,7 @@ async function main(): Promise<void> {
   const loaded = loadConfig(process.env, process.cwd(), { requireSlack: true });
   if (!loaded.ok) fail(EXIT_CONFIG, formatProblems(loaded.problems));
   const config = loaded.config;
+  exportNodeBin(config.YTM_NODE_BIN);
 
   const log = createLogger({ level: config.YTM_LOG_LEVEL, name: 'ytm-bot' });
   const paths = resolvePaths(config);

@@ -164,6 +164,8 @@ export const configSchema = z.object({
   // Applying an approved plan copies real media (GiBs over SMB): it gets its own, much longer limit. It also
   // bounds each child of a terminal `--run`; fractions are allowed (0.05 = 3 s, for tests).
   YTM_APPLY_TIMEOUT_MIN: num(360, { min: 0.01, max: 2_880 }),
+  // The node binary for job and guard children (lib/node-bin.ts); default: `node` on PATH, then this process's.
+  YTM_NODE_BIN: optPath,
   YTM_LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).optional().default('info'),
 });
 
