@@ -65,7 +65,7 @@ describe('stable node path', () => {
 });
 
 describe('keeping the Mac awake during an apply', () => {
-  const job = (platform: NodeJS.Platform, log: string, bin: string) =>
+  const job = (platform: NodeJS.Platform, bin: string) =>
     startJob({
       command: process.execPath,
       args: ['-e', 'setTimeout(() => {}, 300)'],
@@ -78,7 +78,7 @@ describe('keeping the Mac awake during an apply', () => {
   it('on macOS the child runs under caffeinate -i -w <its pid>', async () => {
     const log = path.join(dir, 'caffeinate-darwin.log');
     const bin = fakeBin('caffeinate', log, false);
-    const running = job('darwin', log, bin);
+    const running = job('darwin', bin);
     await running.done;
     await until('caffeinate to be started', () => existsSync(log));
     expect(readFileSync(log, 'utf8').trim()).toBe(`-i -w ${running.pid}`);
@@ -88,9 +88,9 @@ describe('keeping the Mac awake during an apply', () => {
     const log = path.join(dir, 'caffeinate-linux.log');
     const bin = fakeBin('caffeinate', log, false);
     const marker = path.join(dir, 'after.log');
-    await job('linux', log, bin).done;
+    await job('linux', bin).done;
     // A second (darwin) job proves the fake would have been found; only its call is in its own log.
-    await job('darwin', marker, fakeBin('caffeinate', marker, false)).done;
+    await job('darwin', fakeBin('caffeinate', marker, false)).done;
     await until('the control caffeinate', () => existsSync(marker));
     expect(existsSync(log)).toBe(false);
   });
