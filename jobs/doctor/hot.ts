@@ -4,6 +4,7 @@ import { homedir } from 'node:os';
 import path from 'node:path';
 import { isInside } from '../../lib/fs/contain.js';
 import { errCode, isMissingError } from '../../lib/fs/errors.js';
+import { pathKey } from '../../lib/fs/real-path.js';
 import type { Paths } from '../../lib/paths.js';
 import { draftLocation, parseCapcutDraftInfo } from '../../lib/planning/draft-info.js';
 import { groupRunsByEpisode, type RunCandidate, selectRun } from '../../lib/planning/runs.js';
@@ -47,7 +48,8 @@ export async function checkHot(
     capcut_fallback_root: paths.capcutFallbackRoot,
   };
   const localRoots = [paths.workspaceRoot, paths.capcutDraftRoot, paths.capcutFallbackRoot, homedir()];
-  const onShare = (p: string) => paths.sharedRoot !== null && isInside(paths.sharedRoot, p);
+  // Draft paths come from JSON, roots from .env and the disk: compared in NFC (macOS writes names as NFD).
+  const onShare = (p: string) => paths.sharedRoot !== null && isInside(paths.sharedRoot, p, { caseInsensitive: true });
   const hot = episodes.filter((e) => !e.posted && !e.frozen).sort((a, b) => (a.id < b.id ? -1 : 1));
   // What is wrong with each episode, by code; a reference is e.g. "CH01-003_v1/capcut_draft -> /share/…".
   const results = new Map<string, { kind: keyof typeof tallies; ref: string }[]>();
@@ -107,7 +109,8 @@ export async function checkHot(
       return;
     }
     // A path outside every local root was written on another host: "unresolved", not "missing" (facts §3.4).
-    if (!localRoots.some((r) => isInside(r, where.path as string))) return;
+    const draftKey = pathKey(where.path, false);
+    if (!localRoots.some((r) => isInside(pathKey(r, false), draftKey))) return;
     const draft = where.path;
     const state = await stat(draft).then(
       (s) => (s.isDirectory() ? 'ok' : 'missing'),

@@ -47,7 +47,8 @@ async function manifestsByDest(base: string): Promise<Map<string, NonNullable<Ou
       const dest = str(m.artifact?.dest);
       if (!dest) continue;
       // Sorted by stamp: the latest manifest for a destination wins.
-      out.set(path.resolve(dest), {
+      // Keyed in NFC: the manifest's dest and the name read from disk (NFD on macOS) must meet.
+      out.set(path.resolve(dest).normalize('NFC'), {
         file: path.join(dir, name),
         createdAt: str(m.created_at),
         src: str(m.artifact?.src),
@@ -80,7 +81,14 @@ export async function listOutbox(roots: string[], namespace: string): Promise<Ou
           if (r !== 'manifests') await visit(abs, r);
         } else if (e.isFile() && backupLinkKind(e.name) !== 'atomic_tmp' && !finderMetadataReason(e.name)) {
           const st = await stat(abs);
-          files.push({ root, base, path: abs, rel: r, size: st.size, manifest: manifests.get(abs) ?? null });
+          files.push({
+            root,
+            base,
+            path: abs,
+            rel: r,
+            size: st.size,
+            manifest: manifests.get(abs.normalize('NFC')) ?? null,
+          });
         }
       }
     };

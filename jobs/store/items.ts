@@ -117,7 +117,8 @@ async function classify(
     out.items.push(item);
     return;
   }
-  if (st.kind === 'link' && st.target === expectedDest(item.destRel)) {
+  // The link's target is read from disk, the expected one built from names: compared in NFC.
+  if (st.kind === 'link' && st.target.normalize('NFC') === expectedDest(item.destRel).normalize('NFC')) {
     out.alreadyLinked.push({ rel: item.rel, target: st.target });
     return;
   }

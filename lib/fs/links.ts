@@ -51,7 +51,8 @@ export function classifyLinkTarget(linkPath: string, target: string, roots: Link
   return {
     absoluteTarget,
     isAbsolute: isAbsolute(target),
-    intoShare: shareRoot ? isInside(shareRoot, absoluteTarget) : false,
+    // NFC and without case: a target read from disk (NFD on macOS) is on the share whatever form the root has.
+    intoShare: shareRoot ? isInside(shareRoot, absoluteTarget, { caseInsensitive: true }) : false,
   };
 }
 

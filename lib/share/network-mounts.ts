@@ -20,6 +20,9 @@ export async function readNetworkMounts(timeoutMs: number): Promise<NetworkMount
 /** The innermost of `roots` that holds `p` (lexically), or null when `p` is on none of them. */
 export function remoteRootOf(p: string, roots: readonly string[]): string | null {
   let found: string | null = null;
-  for (const r of roots) if (isInside(r, p) && (found === null || r.length > found.length)) found = r;
+  // NFC and without case: matching more is the safe side (a remote path is never stat'ed in-process).
+  for (const r of roots) {
+    if (isInside(r, p, { caseInsensitive: true }) && (found === null || r.length > found.length)) found = r;
+  }
   return found;
 }
