@@ -2,9 +2,11 @@
 // touching the share), keeps track of the children so a shutdown can cancel them, and caps how many run at
 // once (in total and per kind, the kind being the command word: doctor, store, outbox, apply), so a burst of
 // clicks cannot fork a child each. A request over the cap starts nothing and gets `busy` words for the user.
+
 import { compiledEntry } from '../lib/guard/entry.js';
 import { type JobEvent, type JobOutcome, jobEnv, type RunningJob, startJob } from '../lib/job-runner.js';
 import type { Logger } from '../lib/log.js';
+import { nodeBin } from '../lib/node-bin.js';
 
 export interface JobRequest {
   /** `ytm` words after the command name handling, e.g. ['doctor', '--json', '--events']. */
@@ -120,9 +122,11 @@ export class JobControl {
     let job: RunningJob;
     try {
       job = startJob({
-        command: process.execPath,
+        command: nodeBin(this.env),
         args: [this.cliPath, ...req.args],
         env: jobEnv(this.env),
+        // An approved plan may copy for hours: the Mac must not sleep under it.
+        keepAwake: req.args[0] === 'apply',
         timeoutMs: req.timeoutMs,
         // Jobs yield the CPU to the bot: on a two-core Mac a doctor walking 200k entries must not delay acks.
         nice: 10,

@@ -10,6 +10,7 @@ import {
   type InstanceLock,
 } from '../lib/locks/instance.js';
 import { createLogger, type Logger, scrubSecrets } from '../lib/log.js';
+import { exportNodeBin } from '../lib/node-bin.js';
 import { resolvePaths } from '../lib/paths.js';
 import { loadScheduleManifest } from '../lib/schedule/manifest.js';
 import { accessPolicy } from './access.js';
@@ -31,6 +32,22 @@ const SHUTDOWN_DEADLINE_MS = 10_000;
 
 const AUTH_ERRORS = /invalid_auth|not_authed|account_inactive|token_revoked|token_expired|not_allowed_token_type/;
 
+/** The LaunchAgent's label (manifests/service/com.ytm-ops.bot.plist); launchd puts it in XPC_SERVICE_NAME. */
+const LAUNCHD_LABEL = 'com.ytm-ops.bot';
+
+/**
+ * launchd restarts a KeepAlive job after every non-zero exit (it has nothing like systemd's
+ * RestartPreventExitStatus), so under the LaunchAgent a configuration error, which no restart can fix, exits 0:
+ * KeepAlive { SuccessfulExit: false } then leaves the bot stopped instead of restarting it every 30 s forever.
+ */
+function configFail(message: string): never {
+  if (process.env.XPC_SERVICE_NAME !== LAUNCHD_LABEL) fail(EXIT_CONFIG, message);
+  fail(
+    0,
+    `${message}\nytm bot: stopped without a restart (exit 0 for launchd). Fix .env, then: launchctl kickstart -k gui/$(id -u)/${LAUNCHD_LABEL}`,
+  );
+}
+
 function fail(code: number, message: string): never {
   process.stderr.write(`${message}\n`);
   process.exit(code);
@@ -38,13 +55,19 @@ function fail(code: number, message: string): never {
 
 async function main(): Promise<void> {
   const loaded = loadConfig(process.env, process.cwd(), { requireSlack: true });
-  if (!loaded.ok) fail(EXIT_CONFIG, formatProblems(loaded.problems));
+  if (!loaded.ok) configFail(formatProblems(loaded.problems));
   const config = loaded.config;
   // A bad schedule manifest is a configuration problem too: named, before anything connects.
   const schedule = loadScheduleManifest(config);
-  if (!schedule.ok) fail(EXIT_CONFIG, formatProblems(schedule.problems));
+  if (!schedule.ok) configFail(formatProblems(schedule.problems));
+  exportNodeBin(config.YTM_NODE_BIN);
 
-  const log = createLogger({ level: config.YTM_LOG_LEVEL, name: 'ytm-bot' });
+  const log = createLogger({
+    level: config.YTM_LOG_LEVEL,
+    name: 'ytm-bot',
+    file: config.YTM_LOG_FILE,
+    maxBytes: config.YTM_LOG_MAX_MB * 1024 ** 2,
+  });
   const paths = resolvePaths(config);
   const settings = botSettings(config);
   const deps: BotDeps = {
@@ -135,8 +158,7 @@ async function main(): Promise<void> {
     const message = scrubSecrets(String((err as Error)?.message ?? err));
     await lock.release().catch(() => {});
     if (AUTH_ERRORS.test(message)) {
-      fail(
-        EXIT_CONFIG,
+      configFail(
         formatProblems([{ name: 'SLACK_BOT_TOKEN/SLACK_APP_TOKEN', message: `Slack rejected a token (${message})` }]),
       );
     }

@@ -186,6 +186,11 @@ export const configSchema = z.object({
   // Applying an approved plan copies real media (GiBs over SMB): it gets its own, much longer limit. It also
   // bounds each child of a terminal `--run`; fractions are allowed (0.05 = 3 s, for tests).
   YTM_APPLY_TIMEOUT_MIN: num(360, { min: 0.01, max: 2_880 }),
+  // The node binary for job and guard children (lib/node-bin.ts); default: `node` on PATH, then this process's.
+  YTM_NODE_BIN: optPath,
+  // The bot's log file, rotated by size (lib/log-file.ts); unset: JSON logs on stderr.
+  YTM_LOG_FILE: optPath,
+  YTM_LOG_MAX_MB: num(10, { min: 0.01, max: 1024 }),
   YTM_LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).optional().default('info'),
 });
 
@@ -197,6 +202,43 @@ export interface ConfigProblem {
 }
 
 export type ConfigResult = { ok: true; config: Config } | { ok: false; problems: ConfigProblem[] };
+
+/** YTM_* names read outside the schema (where .env is), or left by the predecessor and documented as ignored. */
+const OTHER_YTM_NAMES = new Set(['YTM_ENV_FILE', 'YTM_MIRROR_NICE', 'YTM_ASSET_VAULT_ROOT']);
+
+function editDistance(a: string, b: string): number {
+  let prev = Array.from({ length: b.length + 1 }, (_, j) => j);
+  for (let i = 1; i <= a.length; i++) {
+    const row = [i];
+    for (let j = 1; j <= b.length; j++) {
+      row[j] = Math.min(
+        (prev[j] as number) + 1,
+        (row[j - 1] as number) + 1,
+        (prev[j - 1] as number) + (a[i - 1] === b[j - 1] ? 0 : 1),
+      );
+    }
+    prev = row;
+  }
+  return prev[b.length] as number;
+}
+
+/**
+ * A YTM_* name nothing reads (a misspelling such as YTM_DISK_WARN=5 would otherwise be ignored without a word),
+ * each with the closest known name.
+ */
+export function unknownVariableWarnings(names: Iterable<string>, where: (name: string) => string): ConfigProblem[] {
+  const known = Object.keys(configSchema.shape);
+  const out: ConfigProblem[] = [];
+  for (const name of names) {
+    if (!name.startsWith('YTM_') || name in configSchema.shape || OTHER_YTM_NAMES.has(name)) continue;
+    const closest = known
+      .map((k) => ({ k, d: editDistance(name, k) }))
+      .sort((x, y) => x.d - y.d || (x.k < y.k ? -1 : 1))[0];
+    const hint = closest && closest.d <= Math.max(4, Math.floor(name.length / 3)) ? `; did you mean ${closest.k}?` : '';
+    out.push({ name, message: `unknown variable (in ${where(name)}), ignored${hint}` });
+  }
+  return out;
+}
 
 export function expandHome(p: string): string {
   if (p === '~') return homedir();
@@ -211,7 +253,8 @@ export function expandHome(p: string): string {
 export function loadConfig(
   env: NodeJS.ProcessEnv = process.env,
   cwd = process.cwd(),
-  opts: { requireSlack?: boolean } = {},
+  /** `warn`: where warnings (unknown YTM_* names) go; default: one line each on stderr. */
+  opts: { requireSlack?: boolean; warn?: (w: ConfigProblem) => void } = {},
 ): ConfigResult {
   const envFile = env.YTM_ENV_FILE ?? path.join(cwd, '.env');
   let fileValues: Record<string, string> = {};
@@ -223,6 +266,10 @@ export function loadConfig(
     }
   }
   const merged: Record<string, string | undefined> = { ...fileValues, ...env };
+  const warn = opts.warn ?? ((w: ConfigProblem) => process.stderr.write(`ytm: warning: ${w.name}: ${w.message}\n`));
+  for (const w of unknownVariableWarnings(Object.keys(merged), (n) => (n in env ? 'the environment' : envFile))) {
+    warn(w);
+  }
   // Only the bot itself (requireSlack) may hold Slack tokens. Every other process (a job child of the bot, a
   // terminal `ytm`, a guard child) drops secrets from the file and the environment, whoever started it.
   // SLACK_API_URL is an address, not a secret: it stays, so its problems are still reported.

@@ -1,3 +1,4 @@
+import { spawn } from 'node:child_process';
 import { setPriority } from 'node:os';
 import { createInterface } from 'node:readline';
 import { execa } from 'execa';
@@ -45,6 +46,10 @@ export interface StartJobOptions {
   /** Scheduling priority increment for the child (0-19): a scanning job must not starve the caller's event loop. */
   nice?: number;
   onEvent?: (event: JobEvent) => void;
+  /** On macOS, hold a `caffeinate -i -w <pid>` assertion while the child runs, so idle sleep cannot stop it. */
+  keepAwake?: boolean;
+  /** The platform keepAwake acts on (default process.platform; tests inject 'darwin'). */
+  platform?: NodeJS.Platform;
 }
 
 const STDERR_TAIL_BYTES = 8192;
@@ -72,6 +77,8 @@ export function startJob(opts: StartJobOptions): RunningJob {
     cleanup: true,
     windowsHide: true,
   });
+
+  if (opts.keepAwake && child.pid) keepAwake(child.pid, opts.env, opts.platform ?? process.platform);
 
   if (opts.nice && child.pid) {
     try {
@@ -158,6 +165,21 @@ export function startJob(opts: StartJobOptions): RunningJob {
   );
 
   return { pid: child.pid, done, cancel: () => stop('cancelled') };
+}
+
+/**
+ * `caffeinate -i -w <pid>` (macOS): prevents idle sleep until `pid` exits, then exits by itself. Without it the
+ * Mac sleeps in the middle of an hours-long apply. Best effort: a missing caffeinate leaves the job as it is.
+ */
+function keepAwake(pid: number, env: Record<string, string | undefined>, platform: NodeJS.Platform): void {
+  if (platform !== 'darwin') return;
+  try {
+    const c = spawn('caffeinate', ['-i', '-w', String(pid)], { env, stdio: 'ignore' });
+    c.on('error', () => {});
+    c.unref();
+  } catch {
+    // no caffeinate: the job runs without the assertion
+  }
 }
 
 function parseEvent(line: string): JobEvent {

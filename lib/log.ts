@@ -1,4 +1,5 @@
 import pino, { type Logger } from 'pino';
+import { rotatingLogFile } from './log-file.js';
 
 // JSON logs on stderr (stdout carries command output and job events). Secrets are removed twice: by key
 // (pino redact) and by shape, because a token can hide inside an error message or a URL.
@@ -38,7 +39,10 @@ export function scrubSecrets<T>(value: T, depth = 0): T {
   return out as T;
 }
 
-export function createLogger(opts: { level?: string; name?: string } = {}): Logger {
+/** `file`: log there (rotated at `maxBytes`, see lib/log-file.ts) instead of stderr. */
+export function createLogger(
+  opts: { level?: string; name?: string; file?: string | null; maxBytes?: number } = {},
+): Logger {
   return pino(
     {
       name: opts.name ?? 'ytm',
@@ -51,7 +55,7 @@ export function createLogger(opts: { level?: string; name?: string } = {}): Logg
         },
       },
     },
-    pino.destination({ fd: 2, sync: true }),
+    opts.file ? rotatingLogFile(opts.file, opts.maxBytes ?? 10 * 1024 ** 2) : pino.destination({ fd: 2, sync: true }),
   );
 }
 

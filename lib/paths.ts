@@ -17,13 +17,9 @@ export const DEFAULT_CAPCUT_DRAFT_ROOT = path.join(
   'Projects',
   'com.lveditor.draft',
 );
-export const LAST_RESORT_OUTBOX = path.join(
-  homedir(),
-  'doraemon_hq',
-  'magic_files',
-  '_fallback_storage',
-  'lenovo_share_unavailable',
-);
+// A neutral folder in the home directory. A factory that used the predecessor's site-specific default sets
+// YTM_SHARED_STORAGE_FALLBACK_ROOT to it, so what waits there is still found.
+export const LAST_RESORT_OUTBOX = path.join(homedir(), 'ytm-ops-outbox');
 
 export interface Paths {
   repoRoot: string;

@@ -3,16 +3,21 @@ import { readFile, stat } from 'node:fs/promises';
 import { homedir } from 'node:os';
 import path from 'node:path';
 import { isInside } from '../../lib/fs/contain.js';
+import { errCode, isMissingError } from '../../lib/fs/errors.js';
+import { pathKey } from '../../lib/fs/real-path.js';
 import type { Paths } from '../../lib/paths.js';
 import { draftLocation, parseCapcutDraftInfo } from '../../lib/planning/draft-info.js';
 import { groupRunsByEpisode, type RunCandidate, selectRun } from '../../lib/planning/runs.js';
+import { remoteRootOf } from '../../lib/share/network-mounts.js';
 import { finding, Tally } from './findings.js';
-import { type LinkInfo, mapLimit } from './links.js';
+import { couldNotCheck, type LinkInfo, mapLimit } from './links.js';
 import type { Episode } from './planning.js';
 import type { Finding } from './report.js';
 
 // P0: a Hot (unposted, not frozen) episode's CapCut draft must be on the Mac (facts §4.7, OPS_HOTSET_POLICY).
-// Paths on the share are classified by prefix and never stat'ed.
+// Paths on the share or any other network mount are classified by prefix and never stat'ed. A draft whose stat
+// fails with anything but ENOENT/ENOTDIR/ELOOP (EPERM from macOS privacy settings, EIO) is "could not check",
+// not HOT_DRAFT_MISSING.
 
 const DRAFT_INFO = 'capcut_draft_info.json';
 const DRAFT_LINK = 'capcut_draft';
@@ -22,7 +27,9 @@ export async function checkHot(
   paths: Paths,
   links: Map<string, LinkInfo>,
   runsListing: Map<string, Dirent[]>,
-): Promise<{ findings: Finding[]; unreadable: string[] }> {
+  /** Network mountpoints other than the share (LinkScan.networkRoots). */
+  networkRoots: readonly string[],
+): Promise<{ findings: Finding[]; unreadable: string[]; incomplete: string | null }> {
   const runsRoot = path.join(paths.workspaceRoot, 'video', 'runs');
   const runDirs = (runsListing.get(runsRoot) ?? []).filter((e) => e.isDirectory()).map((e) => e.name);
   const runsByEpisode = groupRunsByEpisode(runDirs).byEpisode;
@@ -33,6 +40,7 @@ export async function checkHot(
     VIDEO_RUN_MISSING: new Tally(),
   };
   const unreadable: string[] = [];
+  const unchecked: { ref: string; code: string }[] = [];
   const roots = {
     repo: paths.repoRoot,
     workspace: paths.workspaceRoot,
@@ -40,7 +48,8 @@ export async function checkHot(
     capcut_fallback_root: paths.capcutFallbackRoot,
   };
   const localRoots = [paths.workspaceRoot, paths.capcutDraftRoot, paths.capcutFallbackRoot, homedir()];
-  const onShare = (p: string) => paths.sharedRoot !== null && isInside(paths.sharedRoot, p);
+  // Draft paths come from JSON, roots from .env and the disk: compared in NFC (macOS writes names as NFD).
+  const onShare = (p: string) => paths.sharedRoot !== null && isInside(paths.sharedRoot, p, { caseInsensitive: true });
   const hot = episodes.filter((e) => !e.posted && !e.frozen).sort((a, b) => (a.id < b.id ? -1 : 1));
   // What is wrong with each episode, by code; a reference is e.g. "CH01-003_v1/capcut_draft -> /share/…".
   const results = new Map<string, { kind: keyof typeof tallies; ref: string }[]>();
@@ -94,13 +103,22 @@ export async function checkHot(
       out.push({ kind: 'HOT_POINTS_TO_SHARE', ref: `draft ${where.path}` });
       return;
     }
+    const remote = remoteRootOf(where.path, networkRoots);
+    if (remote) {
+      out.push({ kind: 'HOT_POINTS_TO_SHARE', ref: `draft ${where.path} (network volume ${remote})` });
+      return;
+    }
     // A path outside every local root was written on another host: "unresolved", not "missing" (facts §3.4).
-    if (!localRoots.some((r) => isInside(r, where.path as string))) return;
-    const exists = await stat(where.path).then(
-      (s) => s.isDirectory(),
-      () => false,
+    const draftKey = pathKey(where.path, false);
+    if (!localRoots.some((r) => isInside(pathKey(r, false), draftKey))) return;
+    const draft = where.path;
+    const state = await stat(draft).then(
+      (s) => (s.isDirectory() ? 'ok' : 'missing'),
+      (err: unknown) => (isMissingError(err) ? 'missing' : (errCode(err) ?? 'unknown')),
     );
-    if (!exists) out.push({ kind: 'HOT_DRAFT_MISSING', ref: `${run.runId} draft not on this Mac: ${where.path}` });
+    if (state === 'missing')
+      out.push({ kind: 'HOT_DRAFT_MISSING', ref: `${run.runId} draft not on this Mac: ${draft}` });
+    else if (state !== 'ok') unchecked.push({ ref: `${ep.id} (${draft})`, code: state });
   });
 
   // Every HOT_* code counts episodes (as the predecessor's doctor did): an episode whose link and draft_path
@@ -124,5 +142,13 @@ export async function checkHot(
     const t = tallies[kind];
     if (t.count > 0) findings.push(finding(kind, t.count, messages[kind](t.count), t.examples));
   }
-  return { findings, unreadable };
+  unchecked.sort((a, b) => (a.ref < b.ref ? -1 : 1));
+  const incomplete =
+    unchecked.length > 0
+      ? couldNotCheck(
+          `the CapCut drafts of ${unchecked.length} Hot episode(s), e.g. ${unchecked[0]?.ref},`,
+          unchecked.map((u) => u.code),
+        )
+      : null;
+  return { findings, unreadable, incomplete };
 }

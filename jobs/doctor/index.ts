@@ -8,6 +8,7 @@ import { leaseFor } from '../../lib/guard/lease.js';
 import { abandonGuards, prewarmGuards, releaseWarmGuards, runningGuardOps } from '../../lib/guard/run.js';
 import { type Paths, reportDir, resolvePaths } from '../../lib/paths.js';
 import { checkShare } from '../../lib/share/check.js';
+import { readNetworkMounts } from '../../lib/share/network-mounts.js';
 import { listProbeLeases } from '../../lib/share/probe-lease.js';
 import type { ShareProbe } from '../../lib/share/state.js';
 import { stampOf } from '../engine/stamp.js';
@@ -209,6 +210,7 @@ async function linksAndHot(
       shareTimeoutMs: timeoutMs * 2,
       signal,
       ...(paths.sharedRoot ? { lease: leaseFor(paths, paths.sharedRoot) } : {}),
+      networkMounts: readNetworkMounts(timeoutMs),
     },
   );
   linkScan.catch(() => {}); // awaited below; this only keeps an early failure from counting as unhandled
@@ -234,8 +236,9 @@ async function linksAndHot(
   acc.counts.posted = plan.episodes.filter((e) => e.posted).length;
   acc.counts.frozen = plan.episodes.filter((e) => e.frozen).length;
   acc.counts.hot = plan.episodes.length - acc.counts.posted - acc.counts.frozen;
-  const hot = await checkHot(plan.episodes, paths, links.links, links.runsListing);
+  const hot = await checkHot(plan.episodes, paths, links.links, links.runsListing, links.networkRoots);
   acc.findings.push(...hot.findings);
+  if (hot.incomplete) acc.incomplete.push(hot.incomplete);
   const unreadable = [...plan.unreadable, ...hot.unreadable];
   if (unreadable.length > 0) {
     acc.findings.push(

@@ -13,7 +13,8 @@ const CODES: Record<Exclude<ShareProbe['state'], 'up'>, FindingCode> = {
 const ADVICE: Record<Exclude<ShareProbe['state'], 'up'>, string> = {
   unconfigured: 'set YTM_SHARED_STORAGE_ROOT to the share mountpoint',
   stub: 'the vault host is down or the mount agent replaced the mount with its stub; stores go to the local outbox',
-  unmounted: 'mount the share (launchd agent com.doraemon.mount_lenovo_share); stores go to the local outbox',
+  unmounted:
+    'mount the share (Finder: Go > Connect to Server, or the mount agent of this Mac); stores go to the local outbox',
   degraded: 'the share is mounted but its uploads folder is missing; check the share and YTM_SHARED_STORAGE_NAMESPACE',
   hung: 'the share does not answer; file operations on it would block; remount it',
 };

@@ -5,6 +5,7 @@
 import { hostname } from 'node:os';
 import type { ApprovalRecord } from '../../lib/approvals/record.js';
 import { getPlan, transition } from '../../lib/approvals/store.js';
+import { hostIdentity } from '../../lib/locks/host-id.js';
 import { diffPreconditions, type PreconditionChange } from '../../lib/plan/preconditions.js';
 import type { JsonObject, JsonValue } from '../../lib/plan/types.js';
 import { audit } from './audit.js';
@@ -87,7 +88,8 @@ export async function applyStoredPlan(
     await audit(stateDir, 'job.refused', ctx.actor, planId, { reason: out.reason ?? '' });
     return out;
   }
-  const host = hostname();
+  // The stable host id, so recovery still knows this runner as this machine's after a host name change.
+  const host = (await hostIdentity(stateDir)).id;
   const claim = await transition(stateDir, planId, {
     from: 'approved',
     to: 'running',

@@ -2,6 +2,7 @@
 // that is stopped at the time limit (SIGTERM, grace, SIGKILL, then let go), never the terminal's own process.
 import { compiledEntry } from '../../lib/guard/entry.js';
 import { type JobOutcome, jobEnv, startJob } from '../../lib/job-runner.js';
+import { nodeBin } from '../../lib/node-bin.js';
 import type { ProgressEvent } from './types.js';
 
 export interface YtmChildOptions {
@@ -15,9 +16,10 @@ export interface YtmChildOptions {
 /** Runs `ytm <args>` (which must ask for `--events`) and resolves when it exited or was given up on. */
 export async function runYtmChild(args: string[], opts: YtmChildOptions): Promise<JobOutcome> {
   const job = startJob({
-    command: process.execPath,
+    command: nodeBin(opts.env),
     args: [compiledEntry('jobs/cli.js'), ...args],
     env: jobEnv(opts.env),
+    keepAwake: args[0] === 'apply',
     timeoutMs: opts.timeoutMs,
     onEvent: (ev) => {
       if (ev.type === 'progress' && typeof ev.stage === 'string' && typeof ev.message === 'string') {

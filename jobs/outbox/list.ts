@@ -1,8 +1,10 @@
 // What waits in the local outbox(es): every file under `<outbox>/uploads/<ns>/` except the manifests folder
-// and temp files of interrupted writes, with the manifest it came with.
+// and temp files of interrupted writes, with the manifest it came with. Finder's own files (.DS_Store, ._*) are
+// not outbox files: they never count as pending and are never flushed.
 import type { Dirent } from 'node:fs';
 import { readdir, readFile, stat } from 'node:fs/promises';
 import path from 'node:path';
+import { finderMetadataReason } from '../../lib/fs/finder-metadata.js';
 import { backupLinkKind } from '../../lib/fs/links.js';
 import { manifestsDir, outboxBase } from '../store/target.js';
 
@@ -45,7 +47,8 @@ async function manifestsByDest(base: string): Promise<Map<string, NonNullable<Ou
       const dest = str(m.artifact?.dest);
       if (!dest) continue;
       // Sorted by stamp: the latest manifest for a destination wins.
-      out.set(path.resolve(dest), {
+      // Keyed in NFC: the manifest's dest and the name read from disk (NFD on macOS) must meet.
+      out.set(path.resolve(dest).normalize('NFC'), {
         file: path.join(dir, name),
         createdAt: str(m.created_at),
         src: str(m.artifact?.src),
@@ -76,9 +79,16 @@ export async function listOutbox(roots: string[], namespace: string): Promise<Ou
         const abs = path.join(dir, e.name);
         if (e.isDirectory()) {
           if (r !== 'manifests') await visit(abs, r);
-        } else if (e.isFile() && backupLinkKind(e.name) !== 'atomic_tmp') {
+        } else if (e.isFile() && backupLinkKind(e.name) !== 'atomic_tmp' && !finderMetadataReason(e.name)) {
           const st = await stat(abs);
-          files.push({ root, base, path: abs, rel: r, size: st.size, manifest: manifests.get(abs) ?? null });
+          files.push({
+            root,
+            base,
+            path: abs,
+            rel: r,
+            size: st.size,
+            manifest: manifests.get(abs.normalize('NFC')) ?? null,
+          });
         }
       }
     };

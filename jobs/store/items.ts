@@ -5,6 +5,7 @@ import { lstat, readlink } from 'node:fs/promises';
 import path from 'node:path';
 import { ContainmentError, isInside } from '../../lib/fs/contain.js';
 import { errCode } from '../../lib/fs/errors.js';
+import { finderMetadataReason } from '../../lib/fs/finder-metadata.js';
 import { type RealPath, realPathUnder } from '../../lib/fs/real-path.js';
 import type { Refusal } from '../../lib/plan/types.js';
 import { episodeFromRunName, splitEpisodeId } from '../../lib/planning/episode.js';
@@ -120,7 +121,8 @@ async function classify(
     out.items.push(item);
     return;
   }
-  if (st.kind === 'link' && st.target === expectedDest(item.destRel)) {
+  // The link's target is read from disk, the expected one built from names: compared in NFC.
+  if (st.kind === 'link' && st.target.normalize('NFC') === expectedDest(item.destRel).normalize('NFC')) {
     out.alreadyLinked.push({ rel: item.rel, target: st.target });
     return;
   }
@@ -158,6 +160,11 @@ export async function storeItems(
     const { rel, key } = r.real;
     if (rel === '') {
       out.refusals.push({ code: 'SOURCE_NOT_FILE', message: 'the workspace root itself cannot be stored' });
+      return out;
+    }
+    const finder = finderMetadataReason(path.basename(rel));
+    if (finder) {
+      out.refusals.push({ code: 'FINDER_METADATA', message: `${rel} is ${finder}, not media; it is never stored` });
       return out;
     }
     const inferred = inferEpisode(key);

@@ -12,3 +12,13 @@ export function codedError(code: string, message: string, path?: string): NodeJS
   if (path !== undefined) err.path = path;
   return err;
 }
+
+/**
+ * Codes that mean "this path is not there" (or a link leads nowhere). Anything else (EPERM from macOS privacy
+ * settings, EACCES, EIO from a failing share…) means the path could not be checked: never "broken" or "missing".
+ */
+export const MISSING_CODES: ReadonlySet<string> = new Set(['ENOENT', 'ENOTDIR', 'ELOOP']);
+
+export function isMissingError(err: unknown): boolean {
+  return MISSING_CODES.has(errCode(err) ?? '');
+}

@@ -4,7 +4,7 @@
 import { readlink, stat } from 'node:fs/promises';
 import { basename, dirname, isAbsolute, resolve } from 'node:path';
 import { isInside } from './contain.js';
-import { errCode } from './errors.js';
+import { isMissingError } from './errors.js';
 import { walkPhysical } from './walk.js';
 
 export type BackupLinkKind = 'shared_backup' | 'relink_backup' | 'vault_doctor_backup' | 'atomic_tmp' | 'manual_backup';
@@ -51,7 +51,8 @@ export function classifyLinkTarget(linkPath: string, target: string, roots: Link
   return {
     absoluteTarget,
     isAbsolute: isAbsolute(target),
-    intoShare: shareRoot ? isInside(shareRoot, absoluteTarget) : false,
+    // NFC and without case: a target read from disk (NFD on macOS) is on the share whatever form the root has.
+    intoShare: shareRoot ? isInside(shareRoot, absoluteTarget, { caseInsensitive: true }) : false,
   };
 }
 
@@ -65,8 +66,6 @@ export interface LinkInspection extends LinkTargetInfo {
   /** 'unchecked': reaching the target would touch the share and `statShare` was not set. */
   state: LinkState;
 }
-
-const BROKEN_CODES = new Set(['ENOENT', 'ENOTDIR', 'ELOOP']);
 
 /**
  * Read a symlink and decide whether it is broken. Fails (e.g. code 'EINVAL') if `linkPath` is not a link.
@@ -92,7 +91,7 @@ export async function inspectLink(
       const walked = await walkPhysical(linkPath, { stopAt: (p) => isInside(shareRoot, p) });
       state = walked.status === 'exists' ? 'ok' : walked.status === 'stopped' ? 'unchecked' : 'broken';
     } catch (err) {
-      if (!BROKEN_CODES.has(errCode(err) ?? '')) throw err;
+      if (!isMissingError(err)) throw err;
       state = 'broken';
     }
   } else {
@@ -100,7 +99,7 @@ export async function inspectLink(
       await stat(linkPath);
       state = 'ok';
     } catch (err) {
-      if (!BROKEN_CODES.has(errCode(err) ?? '')) throw err;
+      if (!isMissingError(err)) throw err;
       state = 'broken';
     }
   }

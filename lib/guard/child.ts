@@ -6,6 +6,7 @@
 import { findTempFiles } from '../fs/stale-temp.js';
 import { existsOp } from './ops/exists.js';
 import { listDirOp } from './ops/list-dir.js';
+import { networkMountsOp } from './ops/network-mounts.js';
 import { probeShareOp } from './ops/probe-share.js';
 import { readTextOp } from './ops/read-text.js';
 import { scanAbsLinksOp } from './ops/scan-abs-links.js';
@@ -28,6 +29,8 @@ async function runOp(op: GuardOp): Promise<unknown> {
       return listDirOp(op.path);
     case 'find-temps':
       return findTempFiles(op.root);
+    case 'network-mounts':
+      return networkMountsOp();
     case '_selftest':
       return selftestOp(op);
   }

@@ -9,6 +9,7 @@ export type GuardOp =
   | { op: 'read-text'; paths: string[] }
   | { op: 'list-dir'; path: string }
   | { op: 'find-temps'; root: string }
+  | { op: 'network-mounts' }
   | SelftestOp;
 
 /** Hidden op used by the tests to exercise the guard itself (crash, silent exit, garbage output, hang, env names). */
@@ -19,7 +20,8 @@ export type SelftestOp = {
   value?: unknown;
 };
 
-export type ExistsState = 'exists' | 'missing' | 'error';
+/** `error:<code>`: the path could not be checked (EPERM, EACCES, EIO…), which says nothing about it existing. */
+export type ExistsState = 'exists' | 'missing' | `error:${string}`;
 
 export interface AbsLink {
   /** Path of the link relative to `root`. */
@@ -46,6 +48,7 @@ export interface GuardValueMap {
   'read-text': ReadTextResult[];
   'list-dir': string[];
   'find-temps': { temps: TempFile[]; errors: string[] };
+  'network-mounts': string[];
   _selftest: unknown;
 }
 export type GuardValue<K extends GuardOp['op']> = GuardValueMap[K];
@@ -62,6 +65,7 @@ const OP_NAMES: readonly string[] = [
   'read-text',
   'list-dir',
   'find-temps',
+  'network-mounts',
   '_selftest',
 ];
 

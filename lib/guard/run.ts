@@ -1,6 +1,7 @@
 import { type ChildProcess, spawn } from 'node:child_process';
 import { performance } from 'node:perf_hooks';
 import { procIdentity } from '../locks/proc-start.js';
+import { nodeBin } from '../node-bin.js';
 import { describeHolder, type HeldLease, type LeaseView, leaseDir, peekProbeLease } from '../share/probe-lease.js';
 import { compiledEntry } from './entry.js';
 import { guardChildEnv } from './env.js';
@@ -36,6 +37,8 @@ export function describeOp(op: GuardOp): string {
     case 'exists':
     case 'read-text':
       return `${op.op} ${op.paths[0] ?? '(nothing)'}${op.paths.length > 1 ? ` (+${op.paths.length - 1} more)` : ''}`;
+    case 'network-mounts':
+      return op.op;
     case '_selftest':
       return `${op.op} ${op.mode}`;
   }
@@ -220,7 +223,7 @@ export function childStartTime(child: ChildProcess): Promise<string> {
 function spawnGuardChild(env: NodeJS.ProcessEnv): ChildProcess {
   // node:child_process rather than execa here: the probe sits on the doctor's critical path and execa's
   // import alone costs more than the probe itself. Still an argument array, never a shell.
-  const child = spawn(process.execPath, [compiledEntry('lib/guard/child.js')], {
+  const child = spawn(nodeBin(env), [compiledEntry('lib/guard/child.js')], {
     env: guardChildEnv(env),
     stdio: ['pipe', 'pipe', 'pipe'],
     windowsHide: true,

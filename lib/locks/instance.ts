@@ -3,10 +3,10 @@
 // It is published with link(2) from a complete temp file, so it is created exclusively and is never seen
 // half-written; heartbeats replace it with an atomic rename.
 import { link, mkdir, readFile, rm } from 'node:fs/promises';
-import { hostname } from 'node:os';
 import { dirname, join } from 'node:path';
 import { z } from 'zod';
 import { tempPathFor, writeFileAtomic, writeJsonAtomic } from '../fs/atomic.js';
+import { type HostIdentity, hostIdentity, isThisHost } from './host-id.js';
 import { pidAlive } from './pid.js';
 
 export const InstanceLockSchema = z.object({
@@ -70,15 +70,25 @@ async function readLock(path: string): Promise<Read> {
 export const botLockFile = (stateDir: string) => join(stateDir, 'bot.lock');
 export const BOT_LOCK_STALE_MS = 60_000;
 
-/** Who holds the lock at `path` now, or undefined when it is free, stale or unreadable. Reads only. */
+/** Who holds the lock at `path` now, or undefined when it is free, stale or unreadable. Never takes it. */
 export async function liveInstanceLockHolder(path: string, staleMs: number): Promise<InstanceLockInfo | undefined> {
   const cur = await readLock(path).catch((): Read => ({ kind: 'unreadable' }));
-  return cur.kind === 'ok' && !isInstanceLockStale(cur.info, staleMs) ? cur.info : undefined;
+  if (cur.kind !== 'ok') return undefined;
+  const here = await hostIdentity(dirname(path));
+  return isInstanceLockStale(cur.info, staleMs, Date.now(), here) ? undefined : cur.info;
 }
 
-/** Stale = (same host and pid dead) or heartbeat older than staleMs. */
-export function isInstanceLockStale(info: InstanceLockInfo, staleMs: number, now = Date.now()): boolean {
-  if (info.host === hostname() && !pidAlive(info.pid)) return true;
+/**
+ * Stale = (this host and pid dead) or heartbeat older than staleMs. `here`: this machine's identity (the lock
+ * is in the state dir, next to host-id); a lock written under an older host name of this Mac is still ours.
+ */
+export function isInstanceLockStale(
+  info: InstanceLockInfo,
+  staleMs: number,
+  now = Date.now(),
+  here: HostIdentity,
+): boolean {
+  if (isThisHost(info.host, here) && !pidAlive(info.pid)) return true;
   const beat = Date.parse(info.heartbeatAt);
   return !Number.isFinite(beat) || now - beat > staleMs;
 }
@@ -105,9 +115,9 @@ async function publishExclusive(path: string, info: InstanceLockInfo): Promise<b
  * Remove a stale lock, judged again under a `.break` guard so that two starters racing over the same stale
  * lock cannot remove the fresh lock the faster one just published.
  */
-async function breakStale(path: string, staleMs: number): Promise<Read | undefined> {
+async function breakStale(path: string, staleMs: number, here: HostIdentity): Promise<Read | undefined> {
   const guard = `${path}.break`;
-  if (!(await publishExclusive(guard, { pid: process.pid, host: hostname(), startedAt: '', heartbeatAt: '' }))) {
+  if (!(await publishExclusive(guard, { pid: process.pid, host: here.id, startedAt: '', heartbeatAt: '' }))) {
     const g = await readLock(guard);
     // A starter that died inside the guard leaves it behind; it is only ever held for milliseconds.
     if (g.kind !== 'ok' || !pidAlive(g.info.pid)) await rm(guard, { force: true });
@@ -115,7 +125,7 @@ async function breakStale(path: string, staleMs: number): Promise<Read | undefin
   }
   try {
     const again = await readLock(path);
-    if (again.kind === 'ok' && !isInstanceLockStale(again.info, staleMs)) return undefined;
+    if (again.kind === 'ok' && !isInstanceLockStale(again.info, staleMs, Date.now(), here)) return undefined;
     if (again.kind === 'missing') return undefined;
     await rm(path, { force: true });
     return again;
@@ -129,16 +139,18 @@ export async function acquireInstanceLock(path: string, opts: InstanceLockOption
   const heartbeatMs = opts.heartbeatMs ?? 5_000;
   await mkdir(dirname(path), { recursive: true });
   const startedAt = new Date().toISOString();
-  const info: InstanceLockInfo = { pid: process.pid, host: hostname(), startedAt, heartbeatAt: startedAt };
+  const here = await hostIdentity(dirname(path));
+  const info: InstanceLockInfo = { pid: process.pid, host: here.id, startedAt, heartbeatAt: startedAt };
   let takenOverFrom: InstanceLock['takenOverFrom'];
 
   for (let attempt = 0; ; attempt++) {
     if (await publishExclusive(path, info)) break;
     const cur = await readLock(path);
-    if (cur.kind === 'ok' && !isInstanceLockStale(cur.info, staleMs)) throw new AlreadyRunningError(path, cur.info);
+    if (cur.kind === 'ok' && !isInstanceLockStale(cur.info, staleMs, Date.now(), here))
+      throw new AlreadyRunningError(path, cur.info);
     // Only our own files are ever published, complete; unreadable means damaged, so it is treated as stale.
     if (cur.kind !== 'missing') {
-      const broken = await breakStale(path, staleMs);
+      const broken = await breakStale(path, staleMs, here);
       if (broken?.kind === 'ok') {
         takenOverFrom = { pid: broken.info.pid, host: broken.info.host, at: broken.info.heartbeatAt };
       } else if (broken?.kind === 'unreadable') {

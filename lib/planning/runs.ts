@@ -31,7 +31,8 @@ export function compareRuns(a: RunCandidate, b: RunCandidate): number {
 export function selectRun(candidates: readonly RunCandidate[], videoRunId?: string | null): RunSelection {
   const wanted = videoRunId?.trim() || null;
   if (wanted) {
-    const named = candidates.find((c) => c.runId === wanted);
+    // Run ids come from disk (NFD on macOS), video_run_id from JSON: compared in NFC.
+    const named = candidates.find((c) => c.runId.normalize('NFC') === wanted.normalize('NFC'));
     if (named) return { run: named, via: 'video_run_id', videoRunIdMissing: false };
   }
   const [best] = [...candidates].sort(compareRuns);

@@ -69,3 +69,31 @@ export async function readMountTable(platform: NodeJS.Platform = process.platfor
   if (platform === 'darwin') return parseMacMount(await runMacMount());
   return [];
 }
+
+// File systems whose I/O goes over the network: a stat on them can block for as long as the server is gone,
+// so paths on them are only ever touched in a guarded child. autofs is a trigger that mounts one on first access.
+const NETWORK_FS_TYPES: ReadonlySet<string> = new Set([
+  'smbfs',
+  'cifs',
+  'smb3',
+  'nfs',
+  'nfs4',
+  'afpfs',
+  'webdav',
+  'davfs',
+  'autofs',
+  'ncpfs',
+  'fuse.smbnetfs',
+  'fuse.sshfs',
+  'fuse.davfs2',
+  'fuse.rclone',
+]);
+
+export function isNetworkFs(fsType: string): boolean {
+  return NETWORK_FS_TYPES.has(fsType.toLowerCase());
+}
+
+/** The mountpoints of every network file system in `entries`, sorted, each once. */
+export function networkMountRoots(entries: readonly MountEntry[]): string[] {
+  return [...new Set(entries.filter((e) => isNetworkFs(e.fsType)).map((e) => e.target))].sort();
+}

@@ -83,6 +83,24 @@ describe('alert state machine', () => {
     expect(state.alerts).toEqual({});
   });
 
+  it('a wake from sleep (one hung check, then up) posts nothing: no share alert, no second outbox message', () => {
+    const outbox: Finding = {
+      code: 'OUTBOX_PENDING',
+      severity: 'warn',
+      count: 2,
+      message: '2 file(s) wait in the outbox',
+      examples: ['a.wav', 'b.wav'],
+    };
+    const s = [
+      snap({ findings: [outbox] }),
+      snap({ findings: [outbox] }),
+      snap({ share: 'hung', findings: [outbox] }),
+      snap({ findings: [outbox] }),
+      snap({ findings: [outbox] }),
+    ];
+    expect(run(s).events.map((e) => `${e.check}:${e.type}:${e.alert?.key}`)).toEqual(['1:fired:outbox']);
+  });
+
   it('a condition that flaps (bad, good, bad, good…) produces no message at all', () => {
     const flaps = Array.from({ length: 12 }, (_, i) => (i % 2 === 0 ? snap({ share: 'stub' }) : snap()));
     expect(run(flaps).events).toEqual([]);

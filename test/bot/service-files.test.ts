@@ -27,6 +27,23 @@ describe('service files', () => {
     expect(plistValue(xml, 'EnvironmentVariables')).toMatch(/<key>PATH<\/key>\s*<string>[^<]*\/opt\/homebrew\/bin/);
   });
 
+  it('the LaunchAgent does not throttle jobs as Background, does not spin on a config error, and rotates its log', async () => {
+    const xml = await readFile(path.join(ROOT, 'manifests/service/com.ytm-ops.bot.plist'), 'utf8');
+    // Background is the strongest CPU and I/O throttling and every job child inherits it.
+    expect(plistValue(xml, 'ProcessType')).toBe('<string>Standard</string>');
+    // Restarts only after a non-zero exit (the bot exits 0 on a configuration error under this Label), at most
+    // every 30 s.
+    expect(plistValue(xml, 'KeepAlive')).toMatch(/<key>SuccessfulExit<\/key>\s*<false\/>/);
+    expect(plistValue(xml, 'ThrottleInterval')).toBe('<integer>30</integer>');
+    const env = plistValue(xml, 'EnvironmentVariables') ?? '';
+    // Children use the stable Homebrew link, never a versioned Cellar path.
+    expect(env).toMatch(/<key>YTM_NODE_BIN<\/key>\s*<string>\/opt\/homebrew\/bin\/node<\/string>/);
+    expect(plistValue(xml, 'ProgramArguments')).not.toContain('Cellar');
+    expect(env).toMatch(/<key>YTM_LOG_FILE<\/key>\s*<string>__HOME__\/Library\/Logs\/ytm-ops\/bot\.log<\/string>/);
+    // The protected folders are named where the file is installed from.
+    for (const folder of ['~/Documents', '~/Desktop', '~/Downloads']) expect(xml).toContain(folder);
+  });
+
   it('the systemd user unit runs the same entry, restarts on failure but not on a config error', async () => {
     const unit = await readFile(path.join(ROOT, 'manifests/service/ytm-ops-bot.service'), 'utf8');
     expect(unit).toMatch(/^ExecStart=.*node __REPO__\/dist\/bot\/main\.js$/m);

@@ -1,26 +1,33 @@
 // `npm run demo`: generates a realistic factory workspace with planted faults and runs `ytm doctor` on it, the
-// way an operator would. The workspace stays in ./demo-workspace so the other commands can be tried on it.
-import { rm } from 'node:fs/promises';
+// way an operator would. The workspace stays in ./demo-workspace (reused by the next run, `--reset` for a new
+// one) so the other commands can be tried on it.
 import path from 'node:path';
 import { parseArgs } from 'node:util';
 import { execa } from 'execa';
 import { compiledEntry } from '../../lib/guard/entry.js';
-import { generateWorkspace } from '../fixtures/workspace.js';
+import { demoBanner, demoWorkspace } from './workspace.js';
 
 const { values } = parseArgs({
-  options: { dir: { type: 'string' }, clean: { type: 'boolean' }, json: { type: 'boolean' } },
+  options: {
+    dir: { type: 'string' },
+    clean: { type: 'boolean' },
+    json: { type: 'boolean' },
+    reset: { type: 'boolean' },
+  },
 });
-const dir = path.resolve(values.dir ?? 'demo-workspace');
-await rm(dir, { recursive: true, force: true });
-const ws = await generateWorkspace({ dir, faults: !values.clean, channels: 4, episodesPerChannel: 12 });
-process.stdout.write(
-  `Generated a demo workspace in ${dir}: ${ws.entries} entries, ${ws.symlinks} symlinks, ${values.clean ? 'no faults' : 'planted faults'}.\n\n`,
-);
+const ws = await demoWorkspace(path.resolve(values.dir ?? 'demo-workspace'), {
+  reset: values.reset === true,
+  faults: !values.clean,
+  channels: 4,
+  episodesPerChannel: 12,
+});
+process.stdout.write(`${demoBanner(ws, 'npm run demo')}\n\n`);
 const cli = compiledEntry('jobs/cli.js');
-// The fixture zeroes the disk thresholds for deterministic tests; the demo uses the real defaults.
-const { YTM_DISK_WARN_GIB: _warn, YTM_DISK_STOP_GIB: _stop, ...env } = ws.env;
+// The fixture's disk thresholds (0 GiB) stay: the report then shows the planted faults only, the same on every
+// machine (the banner says so).
+const env = ws.env;
 const run = await execa(process.execPath, [cli, 'doctor', ...(values.json ? ['--json'] : [])], {
-  env: { ...env, YTM_ENV_FILE: path.join(dir, 'no.env') },
+  env: { ...env, YTM_ENV_FILE: path.join(ws.dir, 'no.env') },
   reject: false,
   stdio: ['ignore', 'inherit', 'inherit'],
 });

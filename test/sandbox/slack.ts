@@ -1,23 +1,33 @@
 // `npm run sandbox`: the real bot, in Socket Mode, against the project's loopback Slack emulator and a generated
-// workspace. Type `/ytm …` lines (or pipe them in); what the bot would show in Slack is printed as text.
-import { rm } from 'node:fs/promises';
+// workspace. Type `/ytm …` lines (or pipe them in); what the bot would show in Slack is printed as text, and
+// `click <n>` / `approve` / `cancel` press its buttons. The workspace is kept between runs (`--reset` for a new one).
 import path from 'node:path';
 import { createInterface } from 'node:readline/promises';
+import { parseArgs } from 'node:util';
 import { ALLOWED_USER, baseEnv, OPS_CHANNEL, spawnBot } from '../e2e/harness.js';
-import { generateWorkspace } from '../fixtures/workspace.js';
+import type { GeneratedWorkspace } from '../fixtures/workspace.js';
 import { SlackEmulator } from '../slack/emulator.js';
+import { buttonsIn, describeButtons, parseSandboxLine } from './buttons.js';
 import { renderBlocks } from './render.js';
+import { demoBanner, demoWorkspace } from './workspace.js';
 
-const dir = path.resolve('demo-workspace');
-await rm(dir, { recursive: true, force: true });
-const ws = await generateWorkspace({ dir, faults: true, channels: 3, episodesPerChannel: 8 });
+const { values } = parseArgs({ options: { dir: { type: 'string' }, reset: { type: 'boolean' } } });
+const ws = await demoWorkspace(path.resolve(values.dir ?? 'demo-workspace'), {
+  reset: values.reset === true,
+  faults: true,
+  channels: 3,
+  episodesPerChannel: 8,
+});
+const dir = ws.dir;
 const emu = await SlackEmulator.start();
-// The fixture zeroes the disk thresholds for deterministic tests; the sandbox uses the real defaults.
-const { YTM_DISK_WARN_GIB: _warn, YTM_DISK_STOP_GIB: _stop, ...env } = baseEnv(emu, ws, path.join(dir, 'state'));
+// Only the environment of the workspace is needed; its disk thresholds (0 GiB) stay, as the banner says.
+const env = baseEnv(emu, { env: ws.env } as GeneratedWorkspace, path.join(dir, 'state'));
 const bot = spawnBot({ ...env, YTM_SLACK_APPROVERS: ALLOWED_USER }, dir);
 await bot.waitForLog((l) => l.msg === 'bot connected (Socket Mode)', 20_000);
 process.stdout.write(
-  `Bot connected to the local Slack emulator (workspace: ${dir}). Type /ytm commands; Ctrl-D ends.\n`,
+  `${demoBanner(ws, 'npm run sandbox')}\n` +
+    'Bot connected to the local Slack emulator. Type /ytm commands (try `/ytm store --episode CH01-003`, then\n' +
+    '`approve`); `buttons` lists the buttons, `click <n>` presses one; Ctrl-D ends.\n',
 );
 
 let seenCalls = 0;
@@ -35,19 +45,32 @@ function printNew(): void {
   }
 }
 
+const channelButtons = () => buttonsIn(emu.messages(OPS_CHANNEL));
+
 async function send(line: string): Promise<void> {
-  const words = line
-    .trim()
-    .replace(/^\/ytm\b/, '')
-    .trim();
-  const { envelopeId } = emu.pushSlashCommand({
-    command: '/ytm',
-    text: words,
-    user_id: ALLOWED_USER,
-    channel_id: OPS_CHANNEL,
-  });
+  let command = parseSandboxLine(line, channelButtons());
+  // A button asked for right after a command (piped input) may belong to a card still being planned: wait.
+  for (const started = Date.now(); command.kind === 'error' && Date.now() - started < 20_000; ) {
+    await new Promise((r) => setTimeout(r, 200));
+    printNew();
+    command = parseSandboxLine(line, channelButtons());
+  }
+  if (command.kind === 'list' || command.kind === 'error') {
+    process.stdout.write(`${command.kind === 'list' ? describeButtons(channelButtons()) : command.message}\n`);
+    return;
+  }
+  const { envelopeId } =
+    command.kind === 'press'
+      ? emu.pushBlockAction({
+          user: ALLOWED_USER,
+          channel: OPS_CHANNEL,
+          message_ts: command.button.messageTs,
+          action_id: command.button.actionId,
+        })
+      : emu.pushSlashCommand({ command: '/ytm', text: command.text, user_id: ALLOWED_USER, channel_id: OPS_CHANNEL });
+  if (command.kind === 'press') process.stdout.write(`(pressed [${command.button.label}])\n`);
   const ack = await emu.waitForAck(envelopeId, 5000);
-  const payload = ack.payload as { blocks?: unknown; text?: string };
+  const payload = (ack.payload ?? {}) as { blocks?: unknown; text?: string };
   process.stdout.write(
     `\n[ack in ${ack.latencyMs.toFixed(1)} ms]\n${renderBlocks(payload.blocks, payload.text ?? '')}\n`,
   );
@@ -59,6 +82,8 @@ async function send(line: string): Promise<void> {
     printNew();
     if (seenCalls + seenPosts !== before) quietSince = Date.now();
   }
+  const buttons = channelButtons();
+  if (buttons.length > 0) process.stdout.write(`\n${describeButtons(buttons)}\n`);
 }
 
 const interactive = process.stdin.isTTY;
@@ -75,4 +100,5 @@ try {
   lines.close();
   await bot.stop();
   await emu.stop();
+  process.stdout.write(`\nThe demo workspace stays in ${dir}; \`npm run sandbox -- --reset\` starts over.\n`);
 }

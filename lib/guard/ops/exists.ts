@@ -1,7 +1,8 @@
 import { stat } from 'node:fs/promises';
+import { errCode, isMissingError } from '../../fs/errors.js';
 import type { ExistsState } from '../ops.js';
 
-/** `stat` (following links) each path: a broken link is 'missing'. Order is kept. */
+/** `stat` (following links) each path: a broken link is 'missing'; EPERM/EIO… are `error:<code>`. Order is kept. */
 export async function existsOp(paths: readonly string[]): Promise<ExistsState[]> {
   return Promise.all(
     paths.map(async (p): Promise<ExistsState> => {
@@ -9,8 +10,7 @@ export async function existsOp(paths: readonly string[]): Promise<ExistsState[]>
         await stat(p);
         return 'exists';
       } catch (err) {
-        const code = (err as NodeJS.ErrnoException).code;
-        return code === 'ENOENT' || code === 'ENOTDIR' ? 'missing' : 'error';
+        return isMissingError(err) ? 'missing' : `error:${errCode(err) ?? 'unknown'}`;
       }
     }),
   );

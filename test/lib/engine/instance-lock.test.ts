@@ -1,7 +1,8 @@
 import { readFile, writeFile } from 'node:fs/promises';
 import { hostname } from 'node:os';
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { hostIdentity } from '../../../lib/locks/host-id.js';
 import { AlreadyRunningError, acquireInstanceLock, InstanceLockSchema } from '../../../lib/locks/instance.js';
 import { deadPid, runChild, spawnChild, tempDir } from './helpers.js';
 
@@ -22,7 +23,8 @@ describe('single-instance lock', () => {
     const lock = await acquireInstanceLock(lockPath);
     expect(lock.takenOverFrom).toBeUndefined();
     const info = await readInfo();
-    expect(info).toMatchObject({ pid: process.pid, host: hostname() });
+    // The host is this machine's stable id from the state dir (lib/locks/host-id.ts), not hostname().
+    expect(info).toMatchObject({ pid: process.pid, host: (await hostIdentity(dirname(lockPath))).id });
     const err = await acquireInstanceLock(lockPath).catch((e) => e);
     expect(err).toBeInstanceOf(AlreadyRunningError);
     expect(err.message).toContain(`pid ${process.pid}`);
@@ -44,7 +46,7 @@ describe('single-instance lock', () => {
     await child.exited;
     expect((await readInfo()).pid).toBe(pid);
     const lock = await acquireInstanceLock(lockPath);
-    expect(lock.takenOverFrom).toMatchObject({ pid, host: hostname() });
+    expect(lock.takenOverFrom).toMatchObject({ pid, host: (await hostIdentity(dirname(lockPath))).id });
     expect((await readInfo()).pid).toBe(process.pid);
     await lock.release();
   });

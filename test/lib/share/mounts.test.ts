@@ -1,6 +1,13 @@
 import { describe, expect, it } from 'vitest';
 import { sharedBase } from '../../../lib/share/base.js';
-import { decodeMountField, findMount, parseMacMount, parseProcMounts } from '../../../lib/share/mounts.js';
+import {
+  decodeMountField,
+  findMount,
+  networkMountRoots,
+  parseMacMount,
+  parseProcMounts,
+} from '../../../lib/share/mounts.js';
+import { remoteRootOf } from '../../../lib/share/network-mounts.js';
 
 describe('mount tables', () => {
   it('parses /proc/mounts and decodes octal escapes', () => {
@@ -44,6 +51,63 @@ describe('mount tables', () => {
     expect(findMount(entries, '/Volumes/My Disk (1)')?.fsType).toBe('exfat');
     expect(findMount(entries, '/')?.fsType).toBe('apfs');
     expect(findMount(entries, '/System/Volumes/Data/home')?.device).toBe('map auto_home');
+  });
+});
+
+describe('network mounts (paths on them are only checked in a guarded child)', () => {
+  it('macOS: every smbfs, nfs, afpfs, webdav and autofs mount counts, local volumes do not', () => {
+    // Captured from a Mac with the share mounted twice (old and new mount name) plus Finder's /Volumes mount.
+    const text = [
+      '/dev/disk3s1s1 on / (apfs, sealed, local, read-only, journaled)',
+      'devfs on /dev (devfs, local, nobrowse)',
+      '/dev/disk3s5 on /System/Volumes/Data (apfs, local, journaled, nobrowse, protect, root data)',
+      'map auto_home on /System/Volumes/Data/home (autofs, automounted, nobrowse)',
+      '//dd@lenovo._smb._tcp.local/share on /Users/dd/mounts/lenovo_share_real (smbfs, nodev, nosuid, mounted by dd)',
+      '//dd@lenovo._smb._tcp.local/share on /Users/dd/mounts/lenovo_share (smbfs, nodev, nosuid, mounted by dd)',
+      '//GUEST:@gateway/logs on /Volumes/logs (smbfs, nodev, nosuid, noowners, mounted by dd)',
+      'nas:/export on /Volumes/nfs export (nfs, asynchronous, nodev, nosuid, mounted by dd)',
+      'afp_0TQ on /Volumes/Old Time Capsule (afpfs, nodev, nosuid, mounted by dd)',
+      'https://dav.example.com/ on /Volumes/dav.example.com (webdav, nodev, noexec, nosuid, mounted by dd)',
+      '/dev/disk5s1 on /Volumes/My Disk (1) (exfat, local, nodev, nosuid, noowners, noatime, mounted by dd)',
+    ].join('\n');
+    expect(networkMountRoots(parseMacMount(text))).toEqual([
+      '/System/Volumes/Data/home',
+      '/Users/dd/mounts/lenovo_share',
+      '/Users/dd/mounts/lenovo_share_real',
+      '/Volumes/Old Time Capsule',
+      '/Volumes/dav.example.com',
+      '/Volumes/logs',
+      '/Volumes/nfs export',
+    ]);
+  });
+
+  it('Linux: cifs, nfs4, autofs and FUSE network file systems count, once each', () => {
+    const text = [
+      '/dev/sda1 / ext4 rw 0 0',
+      'tmpfs /tmp tmpfs rw 0 0',
+      '//nas/share /mnt/lenovo\\040share cifs rw,vers=3.0 0 0',
+      'nas:/export /mnt/nfs nfs4 rw 0 0',
+      'systemd-1 /mnt/auto autofs rw 0 0',
+      'smbnetfs /mnt/smbnet fuse.smbnetfs rw 0 0',
+      'dd@host:/ /mnt/ssh fuse.sshfs rw 0 0',
+      '//nas/share /mnt/lenovo\\040share cifs rw,vers=3.0 0 0',
+      '/dev/fuse /mnt/local-fuse fuse.encfs rw 0 0',
+    ].join('\n');
+    expect(networkMountRoots(parseProcMounts(text))).toEqual([
+      '/mnt/auto',
+      '/mnt/lenovo share',
+      '/mnt/nfs',
+      '/mnt/smbnet',
+      '/mnt/ssh',
+    ]);
+  });
+
+  it('remoteRootOf: the innermost mount holding a path, by whole path segments', () => {
+    const roots = ['/Volumes/share', '/Volumes/share/nested', '/Users/dd/mounts/lenovo_share'];
+    expect(remoteRootOf('/Volumes/share/nested/a.wav', roots)).toBe('/Volumes/share/nested');
+    expect(remoteRootOf('/Volumes/share/a.wav', roots)).toBe('/Volumes/share');
+    expect(remoteRootOf('/Users/dd/mounts/lenovo_share_real/a.wav', roots)).toBeNull();
+    expect(remoteRootOf('/Users/dd/Movies/a.wav', roots)).toBeNull();
   });
 });
 
