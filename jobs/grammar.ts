@@ -209,7 +209,21 @@ export const COMMANDS: CommandSpec[] = [
       run: z.boolean().optional(),
     }),
   },
-  simpleMutating('mirror', 'mirror the Mac workspace to the vault (rsync, sentinel-guarded)'),
+  {
+    name: 'mirror',
+    summary: 'mirror the Mac workspace to the vault (rsync dry run as the plan, sentinel-guarded, delete-limited)',
+    usage: ['ytm mirror [--bootstrap-dest] [--run] [--scheduled]'],
+    mutates: true,
+    available: true,
+    // --scheduled: the bot's scheduler; a plan over the delete limit is then stored for approval, not applied.
+    options: { run: { type: 'boolean' }, 'bootstrap-dest': { type: 'boolean' }, scheduled: { type: 'boolean' } },
+    positionals: { min: 0, max: 0, names: [] },
+    schema: z.object({
+      run: z.boolean().optional(),
+      'bootstrap-dest': z.boolean().optional(),
+      scheduled: z.boolean().optional(),
+    }),
+  },
   simpleMutating('vault', 'make links inside the vault relative so they work on every host'),
   simpleMutating('fallback', 'keep Hot work usable while the share is down'),
   {

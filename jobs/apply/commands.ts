@@ -2,6 +2,7 @@
 // the hidden `ytm apply <planId>` (argument words after `apply`).
 import { auditCommand } from '../audit/index.js';
 import type { ParsedCommand } from '../grammar.js';
+import { mirrorCommand } from '../mirror/index.js';
 import { outboxCommand } from '../outbox/index.js';
 import { plansCommand } from '../plans/index.js';
 import { statusCommand } from '../status/index.js';
@@ -12,6 +13,7 @@ export { applyCommand } from './command.js';
 export const JOB_COMMANDS: Readonly<Record<string, (cmd: ParsedCommand) => Promise<number>>> = {
   store: storeCommand,
   outbox: outboxCommand,
+  mirror: mirrorCommand,
   plans: plansCommand,
   audit: auditCommand,
   status: statusCommand,
