@@ -14,17 +14,23 @@ export interface MirrorWorkspace extends MiniWorkspace {
 }
 
 export function mirrorWorkspace(opts: Parameters<typeof miniWorkspace>[0] = {}): MirrorWorkspace {
-  const w = miniWorkspace({ prefix: 'ytm-mirror-', ...opts });
+  return mirrorLayout(miniWorkspace({ prefix: 'ytm-mirror-', ...opts }));
+}
+
+/** Adds the mirror's layout to a mini workspace (`japanese: false` leaves out the NFC/NFD pair). */
+export function mirrorLayout(w: MiniWorkspace, opts: { japanese?: boolean } = {}): MirrorWorkspace {
   const ws = w.ws;
   writeFile(path.join(ws, 'top.txt'), 'top\n');
   writeFile(path.join(ws, 'thumbnails', 'CH02', '043', '00_thumb.png'), 'thumb');
   writeFile(path.join(ws, 'thumbnails', 'assets', 'CH02', 'bg.png'), 'asset');
   writeFile(path.join(ws, 'video', 'runs', 'CH02-043_v1', 'capcut_draft_info.json'), '{}');
   writeFile(path.join(ws, 'video', 'input', 'CH02_哲学系', 'img_001.png'), 'img');
-  mkdirSync(path.join(w.share, 'video_input_share', 'CH03'), { recursive: true });
-  symlinkSync(path.join(w.share, 'video_input_share', 'CH03'), path.join(ws, 'video', 'input', 'CH03_link'));
-  writeFile(path.join(ws, 'episodes', 'CH02', '043', 'notes', JP_NFC), 'nfc');
-  writeFile(path.join(ws, 'episodes', 'CH02', '043', 'notes', JP_NFD), 'nfd');
+  mkdirSync(path.join(w.dir, 'elsewhere', 'CH03'), { recursive: true });
+  symlinkSync(path.join(w.dir, 'elsewhere', 'CH03'), path.join(ws, 'video', 'input', 'CH03_link'));
+  if (opts.japanese !== false) {
+    writeFile(path.join(ws, 'episodes', 'CH02', '043', 'notes', JP_NFC), 'nfc');
+    writeFile(path.join(ws, 'episodes', 'CH02', '043', 'notes', JP_NFD), 'nfd');
+  }
   writeFile(path.join(ws, 'episodes', '.DS_Store'), 'x');
   writeFile(path.join(ws, 'tools', '__pycache__', 'a.pyc'), 'x');
   writeFile(path.join(ws, 'logs', 'regression', 'r.json'), '{}');
