@@ -56,10 +56,11 @@ async function runPasses(
     if (!(await sentinelExists(a.dest))) await writeSentinel(a.dest, a.repoRoot, ctx.now());
   }
   let sentinel = await sentinelExists(a.dest);
+  let stopped: string | null = null;
   for (let i = 0; i < a.passes.length; i++) {
     const pass = a.passes[i] as MirrorAction['passes'][number];
-    if (ctx.signal.aborted) {
-      steps.push({ name: pass.name, skipped: true, reason: 'cancelled' });
+    if (stopped !== null || ctx.signal.aborted) {
+      steps.push({ name: pass.name, skipped: true, reason: stopped ?? 'cancelled' });
       continue;
     }
     if (pass.delete && !sentinel) {
@@ -68,8 +69,17 @@ async function runPasses(
       returncode ||= 1;
       continue;
     }
-    await root.assertStillThere();
-    if (path.resolve(pass.dest) !== root.root) await root.mkdirBelow(path.dirname(pass.dest));
+    try {
+      await root.assertStillThere();
+      if (path.resolve(pass.dest) !== root.root) await root.mkdirBelow(path.dirname(pass.dest));
+    } catch (err) {
+      // The destination is gone or not answering: no later pass runs against it.
+      stopped = `stopped: ${errCode(err) ?? 'error'}: ${(err as Error).message}`;
+      steps.push({ name: pass.name, skipped: true, reason: stopped });
+      problems.push(`${pass.name}: ${stopped}`);
+      returncode ||= 1;
+      continue;
+    }
     const args = treeSyncArgs(settings, caps, {
       ...pass,
       maxDelete: pass.delete ? a.maxDelete : null,
@@ -102,12 +112,11 @@ async function runPasses(
     if (r.outcome === 'over-limit') overLimit = true;
     if (!transferComplete(r.outcome)) {
       returncode ||= r.exitCode ?? 1;
-      problems.push(
-        `${pass.name}: ${r.message}${r.stderrTail.trim() ? ` (${r.stderrTail.trim().split('\n').slice(-2).join(' ')})` : ''}`,
-      );
+      const tail = r.stderrTail.trim().split('\n').slice(-2).join(' ');
+      problems.push(`${pass.name}: ${r.message}${tail ? ` (${tail})` : ''}`);
     }
     // The sentinel is excluded from every pass; its absence now would mean something else removed it.
-    sentinel = await sentinelExists(a.dest);
+    sentinel = await sentinelExists(a.dest).catch(() => false);
   }
   const outcome: MirrorOutcome = overLimit ? 'over-limit' : problems.length > 0 ? 'failed' : 'ok';
   return {
