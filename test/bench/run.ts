@@ -1,5 +1,5 @@
 // `npm run bench`: speed and memory side by side with the reference tools, in the same run, as ratios.
-// `npm run bench -- --only doctor --only ack --only store --rounds 5`
+// `npm run bench -- --only doctor --only ack --only store --only mirror --rounds 5`
 import { mkdtemp, rm } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
@@ -7,6 +7,7 @@ import { parseArgs } from 'node:util';
 import { generateWorkspace } from '../fixtures/workspace.js';
 import { benchAck } from './ack.js';
 import { benchDoctor } from './doctor.js';
+import { benchMirror, mirrorVerdict } from './mirror.js';
 import { benchStore } from './store.js';
 
 const { values } = parseArgs({ options: { only: { type: 'string', multiple: true }, rounds: { type: 'string' } } });
@@ -48,6 +49,9 @@ try {
     console.log(
       `store 1 GiB: ytm store --run ${f.storeMs} ms vs cp + sha256sum ${f.referenceMs} ms, ratio ${f.ratio}x (target <= 1.2); store peak RSS ${mib(f.storePeakRssBytes)} (target < 128 MiB)`,
     );
+  }
+  if (want('mirror')) {
+    for (const row of await benchMirror()) console.log(mirrorVerdict(row));
   }
 } finally {
   await rm(dir, { recursive: true, force: true });
