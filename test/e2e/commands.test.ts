@@ -33,7 +33,8 @@ describe('/ytm: answers that need no job come back in the ack', () => {
     expect(ack.payload.response_type).toBe('ephemeral');
     expect(text).toContain('Commands:');
     expect(text).toMatch(/doctor +storage health/);
-    expect(text).toMatch(/mirror +mirror the Mac workspace[^\\]*not available yet/);
+    expect(text).toMatch(/runs +archive extra video runs[^\\]*not available yet/);
+    expect(text).not.toMatch(/mirror +mirror the Mac workspace[^\\]*not available yet/);
     expect(text).not.toMatch(/store +copy final files[^\\]*not available yet/);
     expect(text).toContain('`/ytm help &lt;command&gt;`');
   });
@@ -108,8 +109,8 @@ describe('/ytm: answers that need no job come back in the ack', () => {
     rig.emu.assertNoViolations();
     rig.emu.clearRecords();
     const before = jobStarts();
-    const mirror = await ackOf('mirror');
-    expect(mirror.text).toContain('`/ytm mirror` is not available');
+    const runs = await ackOf('runs archive --all');
+    expect(runs.text).toContain('`/ytm runs` is not available');
     expect(jobStarts()).toBe(before);
   });
 
