@@ -59,5 +59,5 @@ export function passLine(p: PassAction): string {
 export function describeMirrorAction(action: unknown): string {
   const a = MirrorActionSchema.safeParse(action);
   if (!a.success) return JSON.stringify(action).slice(0, 200);
-  return `mirror ${a.data.src} → ${a.data.dest}: ${a.data.passes.length} pass(es)${a.data.bootstrapDest ? ', writing the vault sentinel first' : ''}; ${a.data.maxDelete === 0 ? 'nothing is deleted' : `deletions stop at ${a.data.maxDelete} (--max-delete)`}`;
+  return `mirror ${a.data.src} → ${a.data.dest}: ${a.data.passes.length} pass(es)${a.data.bootstrapDest ? ', --bootstrap-dest: the vault folder and its sentinel are created if missing' : ''}; ${a.data.maxDelete === 0 ? 'nothing is deleted' : `deletions stop at ${a.data.maxDelete} (--max-delete)`}`;
 }
