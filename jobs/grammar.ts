@@ -242,8 +242,16 @@ export const COMMANDS: CommandSpec[] = [
         message: '--video cannot be combined with --unscoped-only',
       }),
   },
-  simpleMutating('mirror', 'mirror the Mac workspace to the vault (rsync, sentinel-guarded)'),
-  simpleMutating('vault', 'make links inside the vault relative so they work on every host', true),
+  {
+    name: 'vault',
+    summary: 'make links inside the vault relative so they work on every host',
+    usage: ['ytm vault [--run]'],
+    mutates: true,
+    available: true,
+    options: { run: { type: 'boolean' } },
+    positionals: { min: 0, max: 0, names: [] },
+    schema: z.object({ run: z.boolean().optional() }),
+  },
   {
     name: 'fallback',
     summary: 'keep Hot work usable while the share is down; `fallback restore` links it back once the share is up',
@@ -255,6 +263,21 @@ export const COMMANDS: CommandSpec[] = [
     schema: z.object({
       action: z.enum(['materialize', 'restore'], { message: 'expected `fallback` or `fallback restore`' }).optional(),
       run: z.boolean().optional(),
+    }),
+  },
+  {
+    name: 'mirror',
+    summary: 'mirror the Mac workspace to the vault (rsync dry run as the plan, sentinel-guarded, delete-limited)',
+    usage: ['ytm mirror [--bootstrap-dest] [--run] [--scheduled]'],
+    mutates: true,
+    available: true,
+    // --scheduled: the bot's scheduler; a plan over the delete limit is then stored for approval, not applied.
+    options: { run: { type: 'boolean' }, 'bootstrap-dest': { type: 'boolean' }, scheduled: { type: 'boolean' } },
+    positionals: { min: 0, max: 0, names: [] },
+    schema: z.object({
+      run: z.boolean().optional(),
+      'bootstrap-dest': z.boolean().optional(),
+      scheduled: z.boolean().optional(),
     }),
   },
   {
@@ -313,19 +336,6 @@ export const COMMANDS: CommandSpec[] = [
     schema: noArgs,
   },
 ];
-
-function simpleMutating(name: string, summary: string, available = false): CommandSpec {
-  return {
-    name,
-    summary,
-    usage: [`ytm ${name} [--run]`],
-    mutates: true,
-    available,
-    options: { run: { type: 'boolean' } },
-    positionals: { min: 0, max: 0, names: [] },
-    schema: z.object({ run: z.boolean().optional() }),
-  };
-}
 
 export function findCommand(name: string): CommandSpec | undefined {
   return COMMANDS.find((c) => c.name === name);

@@ -127,12 +127,16 @@ export const configSchema = z.object({
   CAPCUT_DRAFT_ROOT: optPath,
   YTM_STATE_DIR: optPath,
   LLM_AGENT_QUEUE_DIR: optPath,
-  // rsync (§2.2), read by lib/rsync-options.ts. A timeout of 0 or less turns --timeout off, as in the predecessor.
+  // rsync (§2.2), read by lib/rsync/settings.ts. A timeout of 0 or less turns --timeout off, as in the predecessor.
   YTM_RSYNC_BIN: optString,
   YTM_RSYNC_WHOLE_FILE: bool(true),
   YTM_RSYNC_TIMEOUT_SEC: num(60, { int: true }),
   YTM_RSYNC_BWLIMIT_KBPS: num(0, { int: true, min: 0 }),
-  // The doctor's MIRROR_STALE line. The mirror job itself (and its YTM_MIRROR_NICE) is not part of ytm-ops yet.
+  // The mirror (jobs/mirror): rsync's niceness, the unattended delete limit (count and share of the vault's
+  // files; over either one a scheduled run asks for approval instead), and the doctor's MIRROR_STALE line.
+  YTM_MIRROR_NICE: num(10, { int: true, min: 0, max: 19 }),
+  YTM_MIRROR_MAX_DELETE: num(1000, { int: true, min: 0 }),
+  YTM_MIRROR_MAX_DELETE_PCT: num(20, { min: 0, max: 100 }),
   YTM_MIRROR_STALE_MIN: num(30, { min: 1 }),
   // `ytm vault`: the whole vault scan (in guarded children on the share) must finish within this budget; a scan
   // cut by it plans nothing. Keep it under YTM_SLACK_JOB_TIMEOUT_MS for /ytm vault.

@@ -4,6 +4,7 @@ import { archiveCommand } from '../archive/index.js';
 import { auditCommand } from '../audit/index.js';
 import { fallbackCommand } from '../fallback/index.js';
 import type { ParsedCommand } from '../grammar.js';
+import { mirrorCommand } from '../mirror/index.js';
 import { monitorCommand } from '../monitor/index.js';
 import { outboxCommand } from '../outbox/index.js';
 import { plansCommand } from '../plans/index.js';
@@ -19,6 +20,7 @@ export const JOB_COMMANDS: Readonly<Record<string, (cmd: ParsedCommand) => Promi
   store: storeCommand,
   outbox: outboxCommand,
   relink: relinkCommand,
+  mirror: mirrorCommand,
   plans: plansCommand,
   audit: auditCommand,
   status: statusCommand,

@@ -2,6 +2,7 @@
 import { archivePublishedJob } from '../archive/job.js';
 import type { Job, JobLookup } from '../engine/types.js';
 import { fallbackJob } from '../fallback/job.js';
+import { mirrorJob } from '../mirror/job.js';
 import { outboxFlushJob } from '../outbox/flush.js';
 import { relinkJob } from '../relink/job.js';
 import { runsArchiveJob, runsRestoreJob } from '../runs/job.js';
@@ -17,6 +18,7 @@ const JOBS = new Map<string, Job>([
   [archivePublishedJob.name, archivePublishedJob as unknown as Job],
   [runsArchiveJob.name, runsArchiveJob as unknown as Job],
   [runsRestoreJob.name, runsRestoreJob as unknown as Job],
+  [mirrorJob.name, mirrorJob as unknown as Job],
 ]);
 
 export const lookupJob: JobLookup = (name) => JOBS.get(name);

@@ -22,7 +22,7 @@ import { checkMirror } from './mirror.js';
 import { checkOutbox } from './outbox.js';
 import { loadPlanning } from './planning.js';
 import { checkPlanningRoot } from './planning-root.js';
-import type { DoctorReport, DoctorReportFile, Finding } from './report.js';
+import type { DoctorReport, DoctorReportFile, Finding, MirrorHealth } from './report.js';
 import { shareFindings } from './share.js';
 import { checkStaleTemps } from './temps.js';
 import { checkVault } from './vault.js';
@@ -43,6 +43,7 @@ type Partial = {
   counts: DoctorReport['counts'];
   disk: DoctorReport['disk'] | null;
   planning: DoctorReport['planning'] | null;
+  mirror: MirrorHealth;
 };
 
 export async function runDoctor(config: Config, opts: DoctorOptions = {}): Promise<DoctorReport> {
@@ -57,6 +58,7 @@ export async function runDoctor(config: Config, opts: DoctorOptions = {}): Promi
     counts: { channels: 0, episodes: 0, hot: 0, posted: 0, frozen: 0, symlinksScanned: 0, backupLinks: 0 },
     disk: null,
     planning: null,
+    mirror: { lastRunAt: null, lastSuccessAt: null, lastResult: null, drift: null },
   };
   const pending = new Set<string>();
   const stage = async (name: string, fn: () => Promise<void>) => {
@@ -105,7 +107,9 @@ export async function runDoctor(config: Config, opts: DoctorOptions = {}): Promi
         acc.findings.push(...d.findings);
       }),
       stage('mirror', async () => {
-        acc.findings.push(...(await checkMirror(paths.opsLogsDir, config.YTM_MIRROR_STALE_MIN, now)));
+        const m = await checkMirror(paths.opsLogsDir, config.YTM_MIRROR_STALE_MIN, now);
+        acc.findings.push(...m.findings);
+        acc.mirror = m.mirror;
       }),
       stage('links+hot', () => linksAndHot(config, paths, probe, acc, abort.signal)),
       stage('vault', async () => {
@@ -187,6 +191,7 @@ export async function runDoctor(config: Config, opts: DoctorOptions = {}): Promi
     },
     planning: acc.planning ?? { configured: paths.planningConfigured, effective: paths.planningLocal, fallback: false },
     counts: acc.counts,
+    mirror: acc.mirror,
     findings,
     reportPath: null,
   };

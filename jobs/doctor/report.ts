@@ -90,8 +90,20 @@ export interface DoctorReport {
     symlinksScanned: number;
     backupLinks: number;
   };
+  /** From the mirror's reports (jobs/doctor/mirror.ts); the alerts read `mirror.drift`. Always set by runDoctor
+   * (optional only so hand-built reports in tests and views need not carry it). */
+  mirror?: MirrorHealth;
   findings: Finding[];
   reportPath: string | null;
+}
+
+export interface MirrorHealth {
+  /** The newest run (`run:true` report), skipped runs included. */
+  lastRunAt: string | null;
+  lastSuccessAt: string | null;
+  lastResult: 'ok' | 'failed' | 'skipped' | 'over-limit' | null;
+  /** The newest dry run's counts (rsync -n): what a run would change in the vault. */
+  drift: { created: number; updated: number; deleted: number; bytes: number; measuredAt: string } | null;
 }
 
 export interface StuckProbe {

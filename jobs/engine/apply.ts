@@ -148,7 +148,7 @@ async function execute(
 
   ctx.progress({ stage: 'recheck', message: 'checking that nothing changed since the plan was made' });
   const input = parseJobInput(job, plan.input) as JsonObject;
-  const fresh = await job.plan(input, ctx);
+  const fresh = await job.plan(input, { ...ctx, recheck: true });
   const changes = diffPreconditions(plan.preconditions, fresh.preconditions);
   if (fresh.refusals.length > 0 && plan.refusals.length === 0) {
     changes.push({ key: 'refusals', before: [], after: fresh.refusals.map((r) => `${r.code}: ${r.message}`) });

@@ -27,6 +27,12 @@ export interface RunJobOptions extends OutputMode {
   /** Default: stdin and stdout are both TTYs. */
   interactive?: boolean;
   env?: NodeJS.ProcessEnv;
+  /**
+   * Called once the plan is made, before refusals and the apply are handled: the job's own command may end the
+   * command here (the mirror records a skip or a dry-run report, and holds an over-limit scheduled plan back).
+   * The returned data is merged into `{ planId, shortId, plan }`.
+   */
+  afterPlan?: (p: { plan: Plan; planId: string; ctx: JobContext; run: boolean }) => Promise<Early | undefined>;
 }
 
 /** SIGTERM/SIGINT abort the current job between chunks and actions (the bot cancels this way). */
@@ -56,7 +62,7 @@ async function confirm(question: string): Promise<boolean> {
 }
 
 /** What ends a command before or instead of an apply: an exit code with its data and text. */
-interface Early {
+export interface Early {
   exitCode: number;
   data: unknown;
   text: string;
@@ -171,6 +177,8 @@ export async function runJobCommand<I extends JsonObject>(job: Job<I>, input: I,
       refusals: plan.refusals.map((r) => r.code),
     });
     const data = { planId, shortId: shortId(planId), plan };
+    const stopped = opts.afterPlan ? await opts.afterPlan({ plan, planId, ctx, run: opts.run }) : undefined;
+    if (stopped) return early({ ...stopped, data: { ...data, ...(stopped.data as object) } });
     if (plan.refusals.length > 0) {
       await audit(stateDir, 'job.refused', ctx.actor, planId, { refusals: plan.refusals });
       out.result(EXIT_REFUSED, { ...data, refused: true }, planText(job, plan, planId, 'dry-run'));

@@ -24,6 +24,11 @@ export interface JobContext {
   signal: AbortSignal;
   /** Who is acting: `terminal:<os user>`, or the Slack user id relayed by the bot. */
   actor: string;
+  /**
+   * Set when the engine re-plans before an apply only to compare preconditions and refusals: a job may skip
+   * work that feeds nothing else (the mirror's dry run).
+   */
+  recheck?: boolean;
 }
 
 /** What a job's `plan` returns; `planJob` adds job, input, createdAt, host and destructive to make the Plan. */

@@ -8,7 +8,7 @@ import { runDoctor } from '../doctor/index.js';
 import { checkMirror } from '../doctor/mirror.js';
 import { checkOutbox } from '../doctor/outbox.js';
 import { checkPlanningRoot } from '../doctor/planning-root.js';
-import type { DoctorReport, Finding, FindingCode, StuckProbe } from '../doctor/report.js';
+import type { DoctorReport, Finding, FindingCode, MirrorHealth, StuckProbe } from '../doctor/report.js';
 import { shareFindings } from '../doctor/share.js';
 import { type Drift, driftOf } from './drift.js';
 import { newestDoctorReport } from './last-report.js';
@@ -114,7 +114,14 @@ export async function takeSnapshot(config: Config, now = Date.now()): Promise<Mo
   };
   const [disk, mirror, outbox, planning] = await Promise.all([
     guard('disk', () => checkDisk(paths.workspaceRoot, config), { disk: noDisk, findings: [] as Finding[] }),
-    guard('mirror', () => checkMirror(paths.opsLogsDir, config.YTM_MIRROR_STALE_MIN, now), [] as Finding[]),
+    guard<{ findings: Finding[]; mirror: MirrorHealth | null }>(
+      'mirror',
+      () => checkMirror(paths.opsLogsDir, config.YTM_MIRROR_STALE_MIN, now),
+      {
+        findings: [] as Finding[],
+        mirror: null,
+      },
+    ),
     guard(
       'outbox',
       () => checkOutbox(config, paths.stateDir, paths.namespace, share.stubVaultLinkTarget ?? null),
@@ -145,12 +152,13 @@ export async function takeSnapshot(config: Config, now = Date.now()): Promise<Mo
     findings: [
       ...shareFindings(share),
       ...disk.findings,
-      ...mirror,
+      ...mirror.findings,
       ...outbox,
       ...planning.findings,
       ...(last?.findings.filter(isHot) ?? []),
     ].filter(isAlertCode),
-    drift: driftOf(last),
+    // The mirror's own newest dry run; the doctor report's copy only when the reports could not be read.
+    drift: mirror.mirror?.drift ?? driftOf(last),
     doctor: last
       ? { generatedAt: last.generatedAt, status: last.status, reportPath: last.reportPath, ranNow: false }
       : null,

@@ -7,7 +7,7 @@ import path from 'node:path';
 import { copyFileVerified } from '../../lib/fs/copy-verified.js';
 import { errCode } from '../../lib/fs/errors.js';
 import type { JsonValue } from '../../lib/plan/types.js';
-import { rsyncSettings } from '../../lib/rsync-options.js';
+import { rsyncSettings } from '../../lib/rsync/settings.js';
 import { DEST_GONE, type DestinationRoot, openDestinationRoot } from '../../lib/share/destination-root.js';
 import { forgetHash } from '../engine/hash-cache.js';
 import { formatBytes } from '../engine/output.js';

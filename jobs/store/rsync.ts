@@ -3,12 +3,14 @@
 // destination folder, we fsync and verify it against the planned SHA-256, and only then rename it into place.
 import { open, rename, rm } from 'node:fs/promises';
 import path from 'node:path';
-import { execa } from 'execa';
 import { fsyncDir, tempPathFor } from '../../lib/fs/atomic.js';
 import { placeNoClobber } from '../../lib/fs/copy-verified.js';
 import { codedError } from '../../lib/fs/errors.js';
 import { sha256File } from '../../lib/fs/hash.js';
-import { type RsyncSettings, rsyncOptions } from '../../lib/rsync-options.js';
+import { tuningOptions } from '../../lib/rsync/args.js';
+import { runRsync } from '../../lib/rsync/run.js';
+import type { RsyncSettings } from '../../lib/rsync/settings.js';
+import { probeRsync } from '../../lib/rsync/version.js';
 
 export const RSYNC_RETRY_CODES = new Set(['EIO', 'EINVAL']);
 
@@ -27,13 +29,15 @@ export async function rsyncVerified(
   const tmp = tempPathFor(dest);
   try {
     // Absolute paths start with '/', so rsync never reads them as host:path or as options.
-    const r = await execa(opts.rsync.bin, [...rsyncOptions(opts.rsync), path.resolve(src), tmp], {
-      reject: false,
-      stdin: 'ignore',
-      ...(opts.signal ? { cancelSignal: opts.signal } : {}),
+    const { caps } = await probeRsync(opts.rsync.bin).catch((err: Error) => {
+      throw codedError('ERSYNC', `rsync fallback failed (${err.message})`, dest);
     });
-    if (r.failed) {
-      const why = r.isCanceled ? 'cancelled' : `exit ${r.exitCode ?? '?'}: ${String(r.stderr).trim().slice(0, 300)}`;
+    const r = await runRsync(opts.rsync, [...tuningOptions(opts.rsync, caps), path.resolve(src), tmp], {
+      ...(opts.signal ? { signal: opts.signal } : {}),
+      tailChars: 2000,
+    });
+    if (r.outcome !== 'ok') {
+      const why = opts.signal?.aborted ? 'cancelled' : `${r.message}: ${r.stderrTail.trim().slice(0, 300)}`;
       throw codedError('ERSYNC', `rsync fallback failed (${why})`, dest);
     }
     const fh = await open(tmp, 'r+');

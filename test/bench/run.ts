@@ -1,5 +1,5 @@
 // `npm run bench`: speed and memory side by side with the reference tools, in the same run, as ratios.
-// `npm run bench -- --only doctor --only ack --only store --only archive --rounds 5`
+// `npm run bench -- --only doctor --only ack --only store --only archive --only mirror --rounds 5`
 import { mkdtemp, rm } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
@@ -8,6 +8,7 @@ import { generateWorkspace } from '../fixtures/workspace.js';
 import { benchAck } from './ack.js';
 import { benchArchive } from './archive.js';
 import { benchDoctor } from './doctor.js';
+import { benchMirror, mirrorVerdict } from './mirror.js';
 import { benchStore } from './store.js';
 
 const { values } = parseArgs({ options: { only: { type: 'string', multiple: true }, rounds: { type: 'string' } } });
@@ -57,6 +58,9 @@ try {
     console.log(line('runs archive --run', a.runsArchive));
     console.log(line('runs restore --run', a.runsRestore));
     console.log(line('archive published --video-runs --run', a.published));
+  }
+  if (want('mirror')) {
+    for (const row of await benchMirror()) console.log(mirrorVerdict(row));
   }
 } finally {
   await rm(dir, { recursive: true, force: true });

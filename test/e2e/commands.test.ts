@@ -113,8 +113,8 @@ describe('/ytm: answers that need no job come back in the ack', () => {
     rig.emu.assertNoViolations();
     rig.emu.clearRecords();
     const before = jobStarts();
-    const mirror = await ackOf('mirror');
-    expect(mirror.text).toContain('`/ytm mirror` is not available');
+    const runs = await ackOf('runs archive --all');
+    expect(runs.text).toContain('`/ytm runs` is not available');
     expect(jobStarts()).toBe(before);
   });
 
