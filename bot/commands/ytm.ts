@@ -152,7 +152,7 @@ export function registerYtmCommand(app: App, deps: BotDeps, alerts: AlertService
       await ack({
         response_type: 'ephemeral',
         ...plainView(
-          `:construction: \`/ytm ${spec.name}\` works in the terminal (\`ytm ${spec.name}\`) but is not wired into Slack yet.`,
+          `:construction: \`/ytm ${spec.name}\` is for the terminal only (\`ytm ${spec.name}\`); \`/ytm help\` lists what works here.`,
         ),
       });
       return;

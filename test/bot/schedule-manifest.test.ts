@@ -42,7 +42,7 @@ describe('schedule manifest', () => {
     expect(r.entries).toEqual([
       expect.objectContaining({
         name: 'mirror',
-        command: ['mirror', '--scheduled', '--run'],
+        command: ['mirror', '--scheduled', '--run', '--yes'],
         cron: '*/10 * * * *',
         concurrency: 1,
         approvalOnRefusal: ['MIRROR_OVER_DELETE_LIMIT'],

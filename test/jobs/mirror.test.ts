@@ -123,7 +123,7 @@ describe('ytm mirror', () => {
     expect(doctor.mirror.drift).toMatchObject({ created: 1, updated: 0, deleted: 0, bytes: 5 });
     expect(doctor.mirror.lastResult).toBe('ok');
     expect(doctor.mirror.lastSuccessAt).toBe(doctor.mirror.lastRunAt);
-  });
+  }, 120_000); // several ytm children in a row: slow on a loaded 2-core CI machine
 
   it('over the delete limit: a scheduled run is not applied, its plan waits for approval; under the limit it applies', async () => {
     await bootstrap();
@@ -152,5 +152,5 @@ describe('ytm mirror', () => {
     });
     expect(ok.exitCode, ok.stdout).toBe(0);
     expect(reportOf(out(ok))).toMatchObject({ outcome: 'ok', counts: { deleted: 5 } });
-  });
+  }, 120_000); // several ytm children in a row: slow on a loaded 2-core CI machine
 });
