@@ -94,8 +94,9 @@ export function destructiveSummary(plan: Plan): string {
     moves > 0 ? `${moves} source file(s) will be removed after their copy is verified` : '',
     replaced > 0 ? `${replaced} file(s) on the share will be overwritten` : '',
   ].filter(Boolean);
-  const what = parts.length > 0 ? parts.join('; ') : 'this plan replaces or removes files';
-  return clip(`${what}. Each source is touched only after its copy is verified by SHA-256.`, 300);
+  // Store plans say what happens to sources; every other destructive job (mirror, archive, restore…) by its summary.
+  if (parts.length === 0) return clip(`This plan replaces or removes files: ${plan.summary}`, 300);
+  return clip(`${parts.join('; ')}. Each source is touched only after its copy is verified by SHA-256.`, 300);
 }
 
 function approveButton(input: PlanCardInput): Block {

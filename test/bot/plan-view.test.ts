@@ -1,7 +1,7 @@
 // The plan card stays inside Slack's limits whatever the plan holds, and its buttons follow the rules: no
 // Approve with refusals or without approvers, a confirm dialog (≤ 300 chars) on destructive plans.
 import { describe, expect, it } from 'vitest';
-import { fullListView, planCardView } from '../../bot/views/plan-card.js';
+import { destructiveSummary, fullListView, planCardView } from '../../bot/views/plan-card.js';
 import { resultView } from '../../bot/views/plan-status.js';
 import type { Plan } from '../../lib/plan/types.js';
 import { checkMessage } from '../slack/blocks-limits.js';
@@ -115,5 +115,17 @@ describe('plan card', () => {
     expect(checkBlocks(v.blocks)).toEqual([]);
     expect(buttons(v.blocks)).toEqual([]);
     expect(JSON.stringify(v.blocks)).toContain('Partly done');
+  });
+});
+
+describe('the confirm dialog says what the plan does', () => {
+  it('a store plan names its links; a mirror plan its own summary, with no word of SHA-256 copies', () => {
+    expect(destructiveSummary(plan(3))).toMatch(
+      /^3 source file\(s\) will be replaced by links to the share\. .*SHA-256/,
+    );
+    const mirror = { ...plan(0), job: 'mirror', summary: 'main pass: 12 created, 4 deleted (1.2 MiB)' };
+    expect(destructiveSummary(mirror)).toBe(
+      'This plan replaces or removes files: main pass: 12 created, 4 deleted (1.2 MiB)',
+    );
   });
 });
