@@ -10,7 +10,7 @@ import { entryExists } from '../../lib/fs/exists.js';
 import type { JsonValue } from '../../lib/plan/types.js';
 import { formatBytes } from '../engine/output.js';
 import type { ActionOutcome, JobContext } from '../engine/types.js';
-import { onDisk, readReport, updateReport } from './ledger.js';
+import { onDisk, type Report, updateReport } from './ledger.js';
 import { deleteEntry, moveEntry } from './move.js';
 import { changedFolders, markDone, type ReportKind, reconcile } from './records.js';
 
@@ -58,10 +58,27 @@ async function record(a: { report: string; kind: ReportKind; key: string }): Pro
   await updateReport(a.report, (r) => markDone(a.kind, r, a.key), { durable: false });
 }
 
+/** A report's last, durable write; the renamed folders are fsync'ed first, so a complete report never names
+ * a move that a power loss could still undo. */
+async function closeReport(
+  report: string,
+  kind: ReportKind,
+  change: (r: Report) => void | Promise<void>,
+): Promise<void> {
+  await updateReport(
+    report,
+    async (r) => {
+      await change(r);
+      for (const dir of changedFolders(kind, r)) await fsyncDir(dir);
+    },
+    { durable: true },
+  );
+}
+
 async function execute(a: ArchiveAction, ctx: JobContext): Promise<ActionOutcome> {
   switch (a.op) {
     case 'reconcile':
-      await updateReport(a.report, (r) => reconcile(a.kind, r), { durable: true });
+      await closeReport(a.report, a.kind, (r) => reconcile(a.kind, r));
       return { status: 'done', message: 'report re-derived from the disk' };
     case 'report-open':
       if (await entryExists(a.report)) return { status: 'up_to_date', message: 'report already written' };
@@ -69,15 +86,9 @@ async function execute(a: ArchiveAction, ctx: JobContext): Promise<ActionOutcome
       await writeJsonAtomic(a.report, a.content);
       return { status: 'done', message: 'report written (every change pending)' };
     case 'report-close':
-      // The renames first: a durable `complete` report never names a move a power loss could undo.
-      for (const dir of changedFolders(a.kind, await readReport(a.report))) await fsyncDir(dir);
-      await updateReport(
-        a.report,
-        (r) => {
-          r.ytm_ops = { ...r.ytm_ops, complete: true };
-        },
-        { durable: true },
-      );
+      await closeReport(a.report, a.kind, (r) => {
+        r.ytm_ops = { ...r.ytm_ops, complete: true };
+      });
       return { status: 'done', message: 'report complete', details: { report: a.report } };
     case 'move': {
       const state = await onDisk(a.src, a.dest);
