@@ -12,8 +12,9 @@ export interface TreeSize {
 }
 
 /**
- * Synchronous on purpose: archive trees are local run folders of thousands of small files, and one promise per
- * lstat costs about four times the walk itself. It runs in the plan child, which its parent stops at the time limit.
+ * Synchronous on purpose: archive trees are local folders of thousands of small files, and one promise per lstat
+ * costs about four times the walk itself. The only sources on the share are export files (a single lstat, which
+ * would hang as long asynchronously); `--run` and the bot plan in children stopped at their time limit.
  */
 export function treeSize(p: string): TreeSize {
   const st = lstatSync(p);
