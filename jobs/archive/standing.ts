@@ -33,10 +33,11 @@ export async function openStandings(ctx: JobContext): Promise<Standings> {
   const { paths } = ctx;
   const configured = paths.planningConfigured;
   const onShare = configured !== null && paths.sharedRoot !== null && isInside(paths.sharedRoot, configured);
-  // The share is probed only when the planning files live on it; the child for the next guarded step starts
-  // while the probe runs (its Node start-up would otherwise come after it), and goes if nothing used it.
+  // The share is probed only when the planning files live on it. Two children start at once: the probe takes
+  // the first (it picks a warm child after its lease check), the step after the probe the second, whose Node
+  // start-up would otherwise come after the probe; one nothing used goes at the end.
   const probing = onShare ? probeShare(ctx) : null;
-  if (probing) prewarmGuards(1);
+  if (probing) prewarmGuards(2);
   try {
     return await standingsAfterProbe(ctx, onShare, probing ? (await probing).state : 'up');
   } finally {
