@@ -4,15 +4,15 @@
 import { mkdir } from 'node:fs/promises';
 import path from 'node:path';
 import { z } from 'zod';
-import { writeJsonAtomic } from '../../lib/fs/atomic.js';
+import { fsyncDir, writeJsonAtomic } from '../../lib/fs/atomic.js';
 import { errCode } from '../../lib/fs/errors.js';
 import { entryExists } from '../../lib/fs/exists.js';
 import type { JsonValue } from '../../lib/plan/types.js';
 import { formatBytes } from '../engine/output.js';
 import type { ActionOutcome, JobContext } from '../engine/types.js';
-import { onDisk, updateReport } from './ledger.js';
+import { onDisk, type Report, updateReport } from './ledger.js';
 import { deleteEntry, moveEntry } from './move.js';
-import { markDone, type ReportKind, reconcile } from './records.js';
+import { changedFolders, markDone, type ReportKind, reconcile } from './records.js';
 
 const kind = z.enum(['runs', 'published', 'restore']);
 const change = {
@@ -32,7 +32,7 @@ export const ArchiveActionSchema = z.discriminatedUnion('op', [
   z.object({ op: z.literal('report-open'), report: z.string(), content: z.record(z.string(), z.json()) }),
   z.object({ op: z.literal('move'), ...change, dest: z.string(), sameDevice: z.boolean() }),
   z.object({ op: z.literal('delete'), ...change }),
-  z.object({ op: z.literal('report-close'), report: z.string() }),
+  z.object({ op: z.literal('report-close'), report: z.string(), kind }),
 ]);
 export type ArchiveAction = z.infer<typeof ArchiveActionSchema>;
 
@@ -55,13 +55,30 @@ export function describeArchiveAction(raw: JsonValue): string {
 }
 
 async function record(a: { report: string; kind: ReportKind; key: string }): Promise<void> {
-  await updateReport(a.report, (r) => markDone(a.kind, r, a.key));
+  await updateReport(a.report, (r) => markDone(a.kind, r, a.key), { durable: false });
+}
+
+/** A report's last, durable write; the renamed folders are fsync'ed first, so a complete report never names
+ * a move that a power loss could still undo. */
+async function closeReport(
+  report: string,
+  kind: ReportKind,
+  change: (r: Report) => void | Promise<void>,
+): Promise<void> {
+  await updateReport(
+    report,
+    async (r) => {
+      await change(r);
+      for (const dir of changedFolders(kind, r)) await fsyncDir(dir);
+    },
+    { durable: true },
+  );
 }
 
 async function execute(a: ArchiveAction, ctx: JobContext): Promise<ActionOutcome> {
   switch (a.op) {
     case 'reconcile':
-      await updateReport(a.report, (r) => reconcile(a.kind, r));
+      await closeReport(a.report, a.kind, (r) => reconcile(a.kind, r));
       return { status: 'done', message: 'report re-derived from the disk' };
     case 'report-open':
       if (await entryExists(a.report)) return { status: 'up_to_date', message: 'report already written' };
@@ -69,7 +86,7 @@ async function execute(a: ArchiveAction, ctx: JobContext): Promise<ActionOutcome
       await writeJsonAtomic(a.report, a.content);
       return { status: 'done', message: 'report written (every change pending)' };
     case 'report-close':
-      await updateReport(a.report, (r) => {
+      await closeReport(a.report, a.kind, (r) => {
         r.ytm_ops = { ...r.ytm_ops, complete: true };
       });
       return { status: 'done', message: 'report complete', details: { report: a.report } };

@@ -1,5 +1,6 @@
 // Archive reports that always say what is on disk. A report is written before the first change (every record
-// pending), rewritten after each change, and marked complete by the last action. When the process is killed
+// pending), rewritten after each change, and marked complete by the last action, which also makes the renames
+// durable (one fsync per folder they touched, not one per change). When the process is killed
 // between a change and its report line, the report is one step behind the disk; the next plan of the same job
 // finds it (`ytm_ops.complete: false`) and its first action re-derives every record from the disk.
 import type { Dirent } from 'node:fs';
@@ -14,11 +15,20 @@ export async function readReport(file: string): Promise<Report> {
   return JSON.parse(await readFile(file, 'utf8')) as Report;
 }
 
-/** Read-modify-write of one report (actions run one at a time, so there is a single writer). */
-export async function updateReport(file: string, change: (r: Report) => void | Promise<void>): Promise<void> {
+/**
+ * Read-modify-write of one report (actions run one at a time, so there is a single writer). The rewrite after
+ * each change is atomic but not fsync'ed (`durable: false`): a killed process leaves the old or the new report,
+ * and the closing write is durable. A power loss before it leaves the report incomplete, and the next plan
+ * re-derives it from the disk (`reconcile`).
+ */
+export async function updateReport(
+  file: string,
+  change: (r: Report) => void | Promise<void>,
+  opts: { durable: boolean },
+): Promise<void> {
   const r = await readReport(file);
   await change(r);
-  await writeJsonAtomic(file, r);
+  await writeJsonAtomic(file, r, { durable: opts.durable });
 }
 
 /** What became of one planned change, from the disk. */

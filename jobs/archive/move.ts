@@ -34,8 +34,8 @@ export async function moveEntry(src: string, dest: string, signal?: AbortSignal)
   if (await entryExists(dest)) throw exists(dest);
   await mkdir(path.dirname(dest), { recursive: true });
   try {
+    // One syscall for the whole folder; its folders are fsync'ed once, when the report closes (actions.ts).
     await rename(src, dest);
-    await fsyncDir(path.dirname(dest));
     return 'renamed';
   } catch (err) {
     if (errCode(err) !== 'EXDEV') throw err;

@@ -118,10 +118,11 @@ export async function planArchivePublished(input: ArchivePublishedInput, ctx: Jo
     const key = `${s.domain}:${s.src}`;
     const label = `${s.episode} ${s.domain.replace('_', ' ')}`;
     if (dest) {
-      const planned = await planMove(s.src, dest);
+      const planned = await planMove(s.src, dest, ctx);
       if (planned.destExists)
         refusals.push({ code: 'DESTINATION_EXISTS', message: `${dest} already exists; nothing is moved onto it` });
-      sizes[key] = { ...planned.size };
+      // A move keeps every byte, so its precondition is how it moves; what a delete frees is its precondition.
+      sizes[key] = { sameDevice: planned.sameDevice };
       changes.push({
         op: 'move',
         key,
@@ -134,7 +135,7 @@ export async function planArchivePublished(input: ArchivePublishedInput, ctx: Jo
         sameDevice: planned.sameDevice,
       });
     } else {
-      const size = await treeSize(s.src);
+      const size = treeSize(s.src);
       sizes[key] = { ...size };
       changes.push({ op: 'delete', key, src: s.src, report, kind: 'published', label, ...size });
     }
@@ -185,7 +186,7 @@ export async function planArchivePublished(input: ArchivePublishedInput, ctx: Jo
       ? [
           { op: 'report-open', report, content } as ArchiveAction,
           ...changes,
-          { op: 'report-close', report } as ArchiveAction,
+          { op: 'report-close', report, kind: 'published' } as ArchiveAction,
         ]
       : []),
   ];

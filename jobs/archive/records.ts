@@ -1,6 +1,7 @@
 // How each archive report records a finished change, per report kind, in the predecessor's formats:
 // `runs` (cleanup_video_runs' archive_report.json: `moves[]` done, `pending[]` not yet), `published`
 // (archive_published_episodes v2: `items[].executed`) and `restore` (restore_video_runs: `restored[]`).
+import path from 'node:path';
 import { onDisk, type Report } from './ledger.js';
 
 export type ReportKind = 'runs' | 'published' | 'restore';
@@ -42,6 +43,19 @@ export function markDone(kind: ReportKind, r: Report, key: string): void {
     if (!restored.includes(key)) restored.push(key);
     counters(r).restored = restored.length;
   }
+}
+
+/** The folders whose entries the done changes of a report renamed (fsync'ed once when the report closes). */
+export function changedFolders(kind: ReportKind, r: Report): string[] {
+  const pairs =
+    kind === 'runs'
+      ? (r.moves as RunMove[]).map((m) => [m.src, m.dest])
+      : kind === 'published'
+        ? (r.items as PublishedItem[]).filter((it) => it.executed).map((it) => [it.src, it.dest])
+        : (r.planned as RestoreItem[])
+            .filter((p) => (r.restored as string[]).includes(p.run_id))
+            .map((p) => [p.from, p.to]);
+  return [...new Set(pairs.flat().flatMap((p) => (p ? [path.dirname(p)] : [])))].sort();
 }
 
 /** Re-derives every record from the disk (after a killed apply) and closes the report as interrupted. */

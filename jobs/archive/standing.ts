@@ -7,10 +7,11 @@ import path from 'node:path';
 import { isInside } from '../../lib/fs/contain.js';
 import { leaseFor } from '../../lib/guard/lease.js';
 import type { ExistsState, ReadTextResult } from '../../lib/guard/ops.js';
-import { runGuarded } from '../../lib/guard/run.js';
+import { prewarmGuards, releaseWarmGuards, runGuarded } from '../../lib/guard/run.js';
 import { effectivePlanningRoot } from '../../lib/paths.js';
 import { splitEpisodeId } from '../../lib/planning/episode.js';
 import { FREEZE_SCHEMA, type FreezeList, parseFreezeList, readFreezeList } from '../../lib/planning/freeze.js';
+import type { ShareState } from '../../lib/share/state.js';
 import { type Episode, loadPlanning } from '../doctor/planning.js';
 import type { JobContext } from '../engine/types.js';
 import { probeShare } from '../store/target.js';
@@ -30,11 +31,24 @@ export interface Standings {
 
 export async function openStandings(ctx: JobContext): Promise<Standings> {
   const { paths } = ctx;
-  const timeoutMs = ctx.config.YTM_SHARE_PROBE_TIMEOUT_MS;
   const configured = paths.planningConfigured;
   const onShare = configured !== null && paths.sharedRoot !== null && isInside(paths.sharedRoot, configured);
-  // The share is probed only when the planning files live on it.
-  const state = onShare ? (await probeShare(ctx)).state : 'up';
+  // The share is probed only when the planning files live on it. Two children start at once: the probe takes
+  // the first (it picks a warm child after its lease check), the step after the probe the second, whose Node
+  // start-up would otherwise come after the probe; one nothing used goes at the end.
+  const probing = onShare ? probeShare(ctx) : null;
+  if (probing) prewarmGuards(2);
+  try {
+    return await standingsAfterProbe(ctx, onShare, probing ? (await probing).state : 'up');
+  } finally {
+    if (probing) releaseWarmGuards();
+  }
+}
+
+async function standingsAfterProbe(ctx: JobContext, onShare: boolean, state: ShareState): Promise<Standings> {
+  const { paths } = ctx;
+  const timeoutMs = ctx.config.YTM_SHARE_PROBE_TIMEOUT_MS;
+  const configured = paths.planningConfigured;
   let configuredIsDir: boolean | null = null;
   if (configured && !(onShare && state !== 'up')) {
     const lease = leaseFor(paths, configured);

@@ -2,14 +2,18 @@
 // none; a delete frees them; a move to another disk frees them where they were.
 import { entryExists } from '../../lib/fs/exists.js';
 import { formatBytes } from '../engine/output.js';
+import type { JobContext } from '../engine/types.js';
 import type { ArchiveAction } from './actions.js';
 import { sameDevice, type TreeSize, treeSize } from './tree.js';
 
+/** Sizes feed the card only, not the preconditions: the engine's re-check before the apply (`recheck`) skips them. */
 export async function planMove(
   src: string,
   dest: string,
+  ctx: Pick<JobContext, 'recheck'>,
 ): Promise<{ size: TreeSize; sameDevice: boolean; destExists: boolean }> {
-  const [size, same, destExists] = await Promise.all([treeSize(src), sameDevice(src, dest), entryExists(dest)]);
+  const [same, destExists] = await Promise.all([sameDevice(src, dest), entryExists(dest)]);
+  const size = ctx.recheck ? { bytes: 0, entries: 0 } : treeSize(src);
   return { size, sameDevice: same, destExists };
 }
 

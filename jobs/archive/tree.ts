@@ -1,7 +1,8 @@
 // Sizes of what an archive plan moves or deletes: bytes and entries of a tree, walked without following links
 // (a link is counted as an entry of 0 bytes: removing it frees nothing where its target lives).
 import type { Dirent } from 'node:fs';
-import { lstat, readdir } from 'node:fs/promises';
+import { lstatSync, readdirSync } from 'node:fs';
+import { lstat } from 'node:fs/promises';
 import path from 'node:path';
 import { existingAncestor } from '../store/facts.js';
 
@@ -10,8 +11,13 @@ export interface TreeSize {
   entries: number;
 }
 
-export async function treeSize(p: string): Promise<TreeSize> {
-  const st = await lstat(p);
+/**
+ * Synchronous on purpose: archive trees are local folders of thousands of small files, and one promise per lstat
+ * costs about four times the walk itself. The only sources on the share are export files (a single lstat, which
+ * would hang as long asynchronously); `--run` and the bot plan in children stopped at their time limit.
+ */
+export function treeSize(p: string): TreeSize {
+  const st = lstatSync(p);
   if (!st.isDirectory()) return { bytes: st.isFile() ? st.size : 0, entries: 1 };
   let bytes = 0;
   let entries = 1;
@@ -20,25 +26,16 @@ export async function treeSize(p: string): Promise<TreeSize> {
     const dir = pending.pop() as string;
     let names: Dirent[];
     try {
-      names = await readdir(dir, { withFileTypes: true });
+      names = readdirSync(dir, { withFileTypes: true });
     } catch {
       continue; // unreadable subfolder: its bytes are not counted, the move still takes it along
     }
-    const files: string[] = [];
     for (const d of names) {
       entries += 1;
-      if (d.isDirectory()) pending.push(path.join(dir, d.name));
-      else if (d.isFile()) files.push(path.join(dir, d.name));
+      const f = path.join(dir, d.name);
+      if (d.isDirectory()) pending.push(f);
+      else if (d.isFile()) bytes += lstatSync(f, { throwIfNoEntry: false })?.size ?? 0;
     }
-    const sizes = await Promise.all(
-      files.map((f) =>
-        lstat(f).then(
-          (s) => s.size,
-          () => 0,
-        ),
-      ),
-    );
-    for (const s of sizes) bytes += s;
   }
   return { bytes, entries };
 }

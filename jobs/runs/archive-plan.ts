@@ -96,7 +96,7 @@ export async function planRunsArchive(input: RunsArchiveInput, ctx: JobContext):
     }
     const channel = run.episode ? splitEpisodeId(run.episode)?.channel : null;
     const dest = path.join(archiveRoot, channel ?? '_unscoped', 'runs', run.runId);
-    const planned = await planMove(run.dir, dest);
+    const planned = await planMove(run.dir, dest, ctx);
     if (planned.destExists)
       refusals.push({ code: 'DESTINATION_EXISTS', message: `${dest} already exists; nothing is moved onto it` });
     moves.push({
@@ -178,7 +178,7 @@ export async function planRunsArchive(input: RunsArchiveInput, ctx: JobContext):
       ? [
           { op: 'report-open', report, content } as ArchiveAction,
           ...moves,
-          { op: 'report-close', report } as ArchiveAction,
+          { op: 'report-close', report, kind: 'runs' } as ArchiveAction,
         ]
       : []),
   ];

@@ -103,7 +103,7 @@ export async function planRunsRestore(input: RunsRestoreInput, ctx: JobContext):
         message: `${r.runId}: ${r.to} is under coordination lock ${l.id} (by ${l.createdBy || '?'})`,
       });
     }
-    const planned = await planMove(r.from, r.to);
+    const planned = await planMove(r.from, r.to, ctx);
     moves.push({
       op: 'move',
       key: r.runId,
@@ -142,7 +142,7 @@ export async function planRunsRestore(input: RunsRestoreInput, ctx: JobContext):
       ? [
           { op: 'report-open', report, content } as ArchiveAction,
           ...moves,
-          { op: 'report-close', report } as ArchiveAction,
+          { op: 'report-close', report, kind: 'restore' } as ArchiveAction,
         ]
       : []),
   ];

@@ -31,14 +31,17 @@ export async function fsyncDir(dir: string): Promise<void> {
 
 /**
  * Write `data` to `path` atomically. With `opts.mode` the file gets exactly that mode (umask not applied).
+ * `opts.durable: false` skips both fsyncs: still all-or-nothing for readers and after a killed process, but a
+ * power loss may leave the previous content; for files rewritten often and made durable by a last durable write.
  * On failure the temp file is removed and the error rethrown; an existing file at `path` stays as it was
  * unless the rename already happened (then only the directory fsync failed and the new file is complete).
  */
 export async function writeFileAtomic(
   path: string,
   data: string | Uint8Array,
-  opts?: { mode?: number },
+  opts?: { mode?: number; durable?: boolean },
 ): Promise<void> {
+  const durable = opts?.durable ?? true;
   const finalPath = resolve(path);
   const dir = dirname(finalPath);
   const tmp = tempPathFor(finalPath);
@@ -50,12 +53,12 @@ export async function writeFileAtomic(
     created = true;
     if (opts?.mode !== undefined) await fh.chmod(opts.mode);
     await fh.writeFile(data);
-    await fh.sync();
+    if (durable) await fh.sync();
     await fh.close();
     fh = undefined;
     await rename(tmp, finalPath);
     renamed = true;
-    await fsyncDir(dir);
+    if (durable) await fsyncDir(dir);
   } catch (err) {
     await fh?.close().catch(() => {});
     if (created && !renamed) await rm(tmp, { force: true }).catch(() => {});
@@ -64,7 +67,11 @@ export async function writeFileAtomic(
 }
 
 /** Atomically write `value` as pretty JSON (2-space indent) with a trailing newline. */
-export async function writeJsonAtomic(path: string, value: unknown, opts?: { mode?: number }): Promise<void> {
+export async function writeJsonAtomic(
+  path: string,
+  value: unknown,
+  opts?: { mode?: number; durable?: boolean },
+): Promise<void> {
   const text = JSON.stringify(value, null, 2);
   if (text === undefined) throw new TypeError(`writeJsonAtomic: value for ${path} is not JSON-serialisable`);
   await writeFileAtomic(path, `${text}\n`, opts);

@@ -244,7 +244,11 @@ describe('runs archive: an existing destination', () => {
     ) as { dest: string };
     mkdirSync(move.dest, { recursive: true });
     writeFileSync(path.join(move.dest, 'someone_elses.txt'), 'x');
-    const summary = await applyStoredPlan(ctx.paths.stateDir, planId, ctx, lookupJob);
+    // The apply runs in a later second than the plan: its re-check plans a new stamp folder and cannot see the
+    // destination, so the move itself must refuse it (in the same second the re-check would refuse: stale).
+    const later = { ...ctx, now: () => new Date(ctx.now().getTime() + 2000) };
+    const summary = await applyStoredPlan(ctx.paths.stateDir, planId, later, lookupJob);
+    expect(summary.state, summary.reason).toBe('partial');
     const outcome = summary.outcomes.find((o) => o.label.includes(runId));
     expect(outcome?.status).toBe('failed');
     expect(outcome?.message).toContain('already exists');
