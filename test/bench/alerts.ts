@@ -5,7 +5,7 @@ import { baseEnv, type LogLine, MONITOR_SCHEDULE, OPS_CHANNEL, spawnBot } from '
 import type { GeneratedWorkspace } from '../fixtures/workspace.js';
 import { SlackEmulator } from '../slack/emulator.js';
 import { ackLatency, rssMiB, startMinimalBolt } from './ack.js';
-import { percentile } from './measure.js';
+import { median, percentile } from './measure.js';
 
 // The real bot with only the `monitor` job scheduled (test/e2e/schedule-monitor.yaml) on the generated workspace,
 // its alerts posted to the emulator. An hour of 60 s ticks is compressed into a few minutes of short ticks, with
@@ -26,11 +26,15 @@ export interface TickCount {
   skipped: number;
   /** Runs that did not end ok (failed, timeout, refused). */
   notOk: number;
+  /** Median wall time of the runs, from the tick to the bot's record of the result. */
+  medianRunMs: number;
 }
 
 export interface AlertsBench {
   intervalSec: number;
   doctorEveryMin: number;
+  /** RSS when the bot had just connected, before its first monitor run finished. */
+  connectedMiB: number;
   idle: {
     minutes: number;
     ticks: TickCount;
@@ -56,11 +60,12 @@ const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
 function ticksIn(lines: readonly LogLine[]): TickCount {
   const runs = lines.filter((l) => l.msg === 'scheduled run finished' && l.job === 'monitor');
-  const skipped = runs.filter((l) => l.outcome === 'skipped-overlap').length;
+  const ran = runs.filter((l) => l.outcome !== 'skipped-overlap');
   return {
-    ran: runs.length - skipped,
-    skipped,
-    notOk: runs.filter((l) => l.outcome !== 'ok' && l.outcome !== 'skipped-overlap').length,
+    ran: ran.length,
+    skipped: runs.length - ran.length,
+    notOk: ran.filter((l) => l.outcome !== 'ok').length,
+    medianRunMs: median(ran.map((l) => Number(l.time) - Date.parse(String(l.startedAt)))),
   };
 }
 
@@ -95,6 +100,7 @@ export async function benchAlerts(
   const bare = startMinimalBolt(emuBare);
   try {
     await bot.waitForLog((l) => l.msg === 'bot connected (Socket Mode)', 20_000);
+    const connectedMiB = rssMiB(bot.pid);
     await emuBare.waitForConnection(1, 20_000);
     // Warm-up: the first tick runs the full doctor (no report yet) and fires the fixture's alerts.
     await bot.waitForLog((l) => l.msg === 'scheduled run finished' && l.job === 'monitor', 120_000);
@@ -135,6 +141,7 @@ export async function benchAlerts(
     return {
       intervalSec: opts.intervalSec,
       doctorEveryMin,
+      connectedMiB,
       idle: {
         minutes: opts.minutes,
         ticks: idleTicks,

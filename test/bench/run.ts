@@ -7,7 +7,7 @@ import path from 'node:path';
 import { parseArgs } from 'node:util';
 import { generateWorkspace } from '../fixtures/workspace.js';
 import { benchAck } from './ack.js';
-import { benchAlerts } from './alerts.js';
+import { benchAlerts, type TickCount } from './alerts.js';
 import { benchArchive } from './archive.js';
 import { benchDoctor } from './doctor.js';
 import { benchMirror, mirrorVerdict } from './mirror.js';
@@ -56,14 +56,14 @@ try {
       const minutes = Number(values['alerts-minutes'] ?? 5);
       const intervalSec = Number(values['alerts-interval'] ?? 1);
       const r = await benchAlerts(ws, { minutes, intervalSec, commands: 200 });
-      const ticks = (t: { ran: number; skipped: number; notOk: number }) =>
-        `${t.ran} monitor runs (${t.notOk} not ok), ${t.skipped} ticks skipped while a run was still going`;
+      const ticks = (t: TickCount) =>
+        `${t.ran} monitor runs (${t.notOk} not ok, median ${t.medianRunMs.toFixed(0)} ms), ${t.skipped} ticks skipped while a run was still going`;
       const load = os
         .loadavg()
         .map((l) => l.toFixed(2))
         .join(' ');
       console.log(
-        `alerts idle, ${minutes} min of monitor ticks every ${intervalSec} s (full doctor every ${r.doctorEveryMin * 60} s), ${ticks(r.idle.ticks)}, ${r.alertMessagesPosted} alert messages posted: bot RSS first ${r.idle.firstMiB.toFixed(1)} MiB, last ${r.idle.lastMiB.toFixed(1)} MiB, max ${r.idle.maxMiB.toFixed(1)} MiB over ${r.idle.samples} samples, slope ${r.idle.slopeMiBPerHour.toFixed(2)} MiB/h = ${r.idle.slopeKiBPerTick.toFixed(2)} KiB per monitor run (target < 100 MiB, flat)`,
+        `alerts idle, ${minutes} min of monitor ticks every ${intervalSec} s (full doctor every ${r.doctorEveryMin * 60} s), ${ticks(r.idle.ticks)}, ${r.alertMessagesPosted} alert messages posted: bot RSS ${r.connectedMiB.toFixed(1)} MiB when connected, then first ${r.idle.firstMiB.toFixed(1)} MiB, last ${r.idle.lastMiB.toFixed(1)} MiB, max ${r.idle.maxMiB.toFixed(1)} MiB over ${r.idle.samples} samples, slope ${r.idle.slopeMiBPerHour.toFixed(2)} MiB/h = ${r.idle.slopeKiBPerTick.toFixed(2)} KiB per monitor run (target < 100 MiB, flat)`,
       );
       console.log(
         `alerts ack, ${r.ack.commands} /ytm commands to each app over 60 s of monitor ticks (${ticks(r.ack.ticks)}): bot p50 ${r.ack.bot.p50.toFixed(1)} ms p99 ${r.ack.bot.p99.toFixed(1)} ms; bare Bolt p50 ${r.ack.minimal.p50.toFixed(1)} ms p99 ${r.ack.minimal.p99.toFixed(1)} ms; p99 ratio ${r.ack.ratioP99.toFixed(2)}x (target <= 2x); load average ${load}`,
