@@ -63,7 +63,7 @@ try {
         .map((l) => l.toFixed(2))
         .join(' ');
       console.log(
-        `alerts idle, ${minutes} min of monitor ticks every ${intervalSec} s (full doctor every ${r.doctorEveryMin * 60} s), ${ticks(r.idle.ticks)}, ${r.alertMessagesPosted} alert messages posted: bot RSS ${r.connectedMiB.toFixed(1)} MiB when connected, then first ${r.idle.firstMiB.toFixed(1)} MiB, last ${r.idle.lastMiB.toFixed(1)} MiB, max ${r.idle.maxMiB.toFixed(1)} MiB over ${r.idle.samples} samples, slope ${r.idle.slopeMiBPerHour.toFixed(2)} MiB/h = ${r.idle.slopeKiBPerTick.toFixed(2)} KiB per monitor run (target < 100 MiB, flat)`,
+        `alerts idle, ${minutes} min of monitor ticks every ${intervalSec} s (full doctor every ${r.doctorEveryMin * 60} s), ${ticks(r.idle.ticks)}, ${r.alertMessagesPosted} alert messages posted: bot RSS ${r.connectedMiB.toFixed(1)} MiB when connected, then first ${r.idle.firstMiB.toFixed(1)} MiB, last ${r.idle.lastMiB.toFixed(1)} MiB, max ${r.idle.maxMiB.toFixed(1)} MiB over ${r.idle.samples} samples, slope over the second half ${r.idle.slopeMiBPerHour.toFixed(2)} MiB/h = ${r.idle.slopeKiBPerTick.toFixed(2)} KiB per monitor run (target < 100 MiB, flat)`,
       );
       console.log(
         `alerts ack, ${r.ack.commands} /ytm commands to each app over 60 s of monitor ticks (${ticks(r.ack.ticks)}): bot p50 ${r.ack.bot.p50.toFixed(1)} ms p99 ${r.ack.bot.p99.toFixed(1)} ms; bare Bolt p50 ${r.ack.minimal.p50.toFixed(1)} ms p99 ${r.ack.minimal.p99.toFixed(1)} ms; p99 ratio ${r.ack.ratioP99.toFixed(2)}x (target <= 2x); load average ${load}`,
