@@ -21,23 +21,46 @@ export interface AckBench {
   botIdleRssMiB: number;
 }
 
-function rssMiB(pid: number): number {
+export function rssMiB(pid: number): number {
   const m = /VmRSS:\s+(\d+)/.exec(readFileSync(`/proc/${pid}/status`, 'utf8'));
   return m ? Number(m[1]) / 1024 : Number.NaN;
 }
 
+/** One /ytm command from the allowed user, timed from the envelope being sent to its ack arriving. */
+export async function ackLatency(emu: SlackEmulator, text: string): Promise<number> {
+  const { envelopeId } = emu.pushSlashCommand({
+    command: '/ytm',
+    text,
+    user_id: ALLOWED_USER,
+    channel_id: OPS_CHANNEL,
+  });
+  return (await emu.waitForAck(envelopeId, 5000)).latencyMs;
+}
+
 async function fire(emu: SlackEmulator, n: number, text: (i: number) => string): Promise<number[]> {
   const latencies: number[] = [];
-  for (let i = 0; i < n; i++) {
-    const { envelopeId } = emu.pushSlashCommand({
-      command: '/ytm',
-      text: text(i),
-      user_id: ALLOWED_USER,
-      channel_id: OPS_CHANNEL,
-    });
-    latencies.push((await emu.waitForAck(envelopeId, 5000)).latencyMs);
-  }
+  for (let i = 0; i < n; i++) latencies.push(await ackLatency(emu, text(i)));
   return latencies;
+}
+
+/** The bare Bolt app (minimal-bolt.ts) connected to `emu`; `stop` ends it. Wait for its connection on `emu`. */
+export function startMinimalBolt(emu: SlackEmulator): { stop: () => Promise<void> } {
+  const child = execa(process.execPath, [compiledEntry('test/bench/minimal-bolt.js')], {
+    env: {
+      PATH: process.env.PATH ?? '',
+      SLACK_API_URL: emu.apiUrl,
+      SLACK_BOT_TOKEN: emu.botToken,
+      SLACK_APP_TOKEN: emu.appToken,
+    },
+    extendEnv: false,
+    reject: false,
+  });
+  return {
+    stop: async () => {
+      child.kill('SIGTERM');
+      await child;
+    },
+  };
 }
 
 export async function benchAck(ws: GeneratedWorkspace, n = 200): Promise<AckBench> {
@@ -59,24 +82,14 @@ export async function benchAck(ws: GeneratedWorkspace, n = 200): Promise<AckBenc
   }
 
   const emu2 = await SlackEmulator.start();
-  const minimal = execa(process.execPath, [compiledEntry('test/bench/minimal-bolt.js')], {
-    env: {
-      PATH: process.env.PATH ?? '',
-      SLACK_API_URL: emu2.apiUrl,
-      SLACK_BOT_TOKEN: emu2.botToken,
-      SLACK_APP_TOKEN: emu2.appToken,
-    },
-    extendEnv: false,
-    reject: false,
-  });
+  const minimal = startMinimalBolt(emu2);
   let minLat: number[];
   try {
     await emu2.waitForConnection(1, 20_000);
     await new Promise((r) => setTimeout(r, 500));
     minLat = await fire(emu2, n, () => 'help');
   } finally {
-    minimal.kill('SIGTERM');
-    await minimal;
+    await minimal.stop();
     await emu2.stop();
     await rm(dir, { recursive: true, force: true });
   }
