@@ -3,6 +3,7 @@
 // or an empty folder with README_OFFLINE_FALLBACK.txt. The link itself is kept under a backup name.
 import type { JsonObject, JsonValue, Refusal } from '../../lib/plan/types.js';
 import { formatBytes } from '../engine/output.js';
+import { refusedDraft } from '../engine/refused.js';
 import type { JobContext, PlanDraft } from '../engine/types.js';
 import { freeBytes, SPACE_MARGIN_BYTES } from '../store/facts.js';
 import { probeShare } from '../store/target.js';
@@ -11,15 +12,7 @@ import { inputDir, inputEntries, inputLink, reachTargets } from './links.js';
 import { backupOriginal, newestArchive } from './names.js';
 import { listTree, treeBytes } from './tree.js';
 
-function refused(share: JsonObject, refusal: Refusal): PlanDraft {
-  return {
-    preconditions: { shareCheck: share },
-    actions: [],
-    warnings: [],
-    refusals: [refusal],
-    summary: `refused: ${refusal.code}`,
-  };
-}
+const refused = (share: JsonObject, refusal: Refusal): PlanDraft => refusedDraft([refusal], { shareCheck: share });
 
 export async function planMaterialize(ctx: JobContext): Promise<PlanDraft> {
   const probe = await probeShare(ctx);

@@ -7,6 +7,7 @@ import path from 'node:path';
 import { lstatOrNull } from '../../lib/fs/exists.js';
 import { sha256File } from '../../lib/fs/hash.js';
 import type { JsonObject, JsonValue, Refusal } from '../../lib/plan/types.js';
+import { refusedDraft } from '../engine/refused.js';
 import type { JobContext, PlanDraft } from '../engine/types.js';
 import { probeShare } from '../store/target.js';
 import type { FallbackAction } from './action.js';
@@ -50,15 +51,7 @@ async function compare(localDir: string, shareDir: string): Promise<{ remove: Re
   return { remove, kept };
 }
 
-function refused(share: JsonObject, refusal: Refusal): PlanDraft {
-  return {
-    preconditions: { shareCheck: share },
-    actions: [],
-    warnings: [],
-    refusals: [refusal],
-    summary: `refused: ${refusal.code}`,
-  };
-}
+const refused = (share: JsonObject, refusal: Refusal): PlanDraft => refusedDraft([refusal], { shareCheck: share });
 
 export async function planRestore(ctx: JobContext): Promise<PlanDraft> {
   const probe = await probeShare(ctx);

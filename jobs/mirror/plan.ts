@@ -8,6 +8,7 @@ import type { JsonObject, Refusal } from '../../lib/plan/types.js';
 import { addCounts, emptyCounts } from '../../lib/rsync/itemize.js';
 import { rsyncSettings } from '../../lib/rsync/settings.js';
 import { probeRsync } from '../../lib/rsync/version.js';
+import { refusedDraft } from '../engine/refused.js';
 import type { JobContext, PlanDraft } from '../engine/types.js';
 import { probeShare } from '../store/target.js';
 import { countsText, type MirrorAction, passLine } from './action.js';
@@ -32,13 +33,7 @@ export async function planMirror(input: MirrorInput, ctx: JobContext): Promise<P
   const src = paths.workspaceRoot;
   const dest = paths.vaultRoot;
   const preconditions: JsonObject = { src, dest, bootstrapDest: input.bootstrapDest };
-  const refuse = (r: Refusal): PlanDraft => ({
-    preconditions,
-    actions: [],
-    warnings: [],
-    refusals: [r],
-    summary: `refused: ${r.code}`,
-  });
+  const refuse = (r: Refusal): PlanDraft => refusedDraft([r], preconditions);
   if (!dest) {
     return refuse({
       code: 'MIRROR_NO_DEST',

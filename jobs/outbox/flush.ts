@@ -6,6 +6,7 @@ import { z } from 'zod';
 import type { Refusal } from '../../lib/plan/types.js';
 import { formatEpisodeId } from '../../lib/planning/episode.js';
 import { formatBytes } from '../engine/output.js';
+import { refusedDraft } from '../engine/refused.js';
 import type { Job, JobContext, PlanDraft } from '../engine/types.js';
 import { describeStoreAction } from '../store/action.js';
 import { executeStoreAction } from '../store/execute.js';
@@ -24,13 +25,7 @@ function episodeOf(rel: string): string | null {
 
 async function planFlush(_input: OutboxFlushInput, ctx: JobContext): Promise<PlanDraft> {
   const target = await resolveStoreTarget(ctx);
-  const refuse = (r: Refusal): PlanDraft => ({
-    preconditions: target ? { share: targetFacts(target) } : {},
-    actions: [],
-    warnings: [],
-    refusals: [r],
-    summary: `refused: ${r.code}`,
-  });
+  const refuse = (r: Refusal): PlanDraft => refusedDraft([r], target ? { share: targetFacts(target) } : {});
   if (!target) return refuse({ code: 'SHARE_UNCONFIGURED', message: 'YTM_SHARED_STORAGE_ROOT is not set' });
   if (target.offline) {
     return refuse({

@@ -11,6 +11,7 @@ import { realPathUnder } from '../../lib/fs/real-path.js';
 import { blockingLocksForFile, readActiveLocks } from '../../lib/locks/coordination.js';
 import type { JsonObject, JsonValue, Refusal } from '../../lib/plan/types.js';
 import { PATH_REF_SCHEMA, type PathRef } from '../../lib/planning/draft-info.js';
+import { refusedDraft } from '../engine/refused.js';
 import { stampOf } from '../engine/stamp.js';
 import type { JobContext, PlanDraft } from '../engine/types.js';
 import type { RelinkAction } from './action.js';
@@ -63,14 +64,6 @@ async function freeBackupName(runDir: string, now: Date): Promise<string> {
     if (!(await entryExists(candidate))) return candidate;
   }
 }
-
-const refusedDraft = (refusals: Refusal[], preconditions: JsonObject = {}): PlanDraft => ({
-  preconditions,
-  actions: [],
-  warnings: [],
-  refusals,
-  summary: `refused: ${refusals.map((r) => r.code).join(', ')}`,
-});
 
 const sameRef = (a: JsonValue, b: PathRef) =>
   !!a && typeof a === 'object' && !Array.isArray(a) && a.schema === b.schema && a.root === b.root && a.rel === b.rel;

@@ -10,6 +10,7 @@ import type { JsonObject, JsonValue, Refusal } from '../../lib/plan/types.js';
 import type { ArchiveAction } from '../archive/actions.js';
 import { incompleteReports } from '../archive/ledger.js';
 import { moveSummary, planMove } from '../archive/summary.js';
+import { refusedDraft } from '../engine/refused.js';
 import { stampOf } from '../engine/stamp.js';
 import type { JobContext, PlanDraft } from '../engine/types.js';
 import { archiveBase } from './archive-plan.js';
@@ -38,16 +39,6 @@ function recordsOf(report: unknown): Archived[] | null {
   return out;
 }
 
-function refused(refusals: Refusal[]): PlanDraft {
-  return {
-    preconditions: {},
-    actions: [],
-    warnings: [],
-    refusals,
-    summary: `refused: ${refusals.map((r) => r.code).join(', ')}`,
-  };
-}
-
 export async function planRunsRestore(input: RunsRestoreInput, ctx: JobContext): Promise<PlanDraft> {
   const ws = ctx.paths.workspaceRoot;
   let reportPath: string;
@@ -57,16 +48,20 @@ export async function planRunsRestore(input: RunsRestoreInput, ctx: JobContext):
       path.isAbsolute(input.report) ? input.report : path.resolve(ws, input.report),
     );
   } catch {
-    return refused([{ code: 'REPORT_OUTSIDE_ARCHIVE', message: `${input.report} is not inside ${archiveBase(ctx)}` }]);
+    return refusedDraft([
+      { code: 'REPORT_OUTSIDE_ARCHIVE', message: `${input.report} is not inside ${archiveBase(ctx)}` },
+    ]);
   }
   let records: Archived[] | null;
   try {
     records = recordsOf(JSON.parse(await readFile(reportPath, 'utf8')));
   } catch (err) {
-    return refused([{ code: 'REPORT_UNREADABLE', message: `cannot read ${reportPath}: ${(err as Error).message}` }]);
+    return refusedDraft([
+      { code: 'REPORT_UNREADABLE', message: `cannot read ${reportPath}: ${(err as Error).message}` },
+    ]);
   }
   if (!records)
-    return refused([{ code: 'REPORT_UNREADABLE', message: `${reportPath} has neither moves[] nor moved[]` }]);
+    return refusedDraft([{ code: 'REPORT_UNREADABLE', message: `${reportPath} has neither moves[] nor moved[]` }]);
   const refusals: Refusal[] = [];
   const unknown = input.onlyRunIds.filter((id) => !records.some((r) => r.runId === id));
   for (const id of unknown) refusals.push({ code: 'UNKNOWN_RUN_ID', message: `${id} is not in ${reportPath}` });

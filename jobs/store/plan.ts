@@ -5,21 +5,12 @@ import type { JsonObject, JsonValue, Refusal } from '../../lib/plan/types.js';
 import { publishedFact } from '../../lib/planning/published.js';
 import { resolvePlanningRoot } from '../../lib/planning/root.js';
 import { formatBytes } from '../engine/output.js';
+import { refusedDraft } from '../engine/refused.js';
 import type { JobContext, PlanDraft } from '../engine/types.js';
 import type { StoreInput } from './input.js';
 import { type StoreItem, storeItems } from './items.js';
 import { planActions, targetFacts } from './plan-actions.js';
 import { resolveStoreTarget, type StoreTarget } from './target.js';
-
-function refusedDraft(refusals: Refusal[], preconditions: JsonObject = {}): PlanDraft {
-  return {
-    preconditions,
-    actions: [],
-    warnings: [],
-    refusals,
-    summary: `refused: ${refusals.map((r) => r.code).join(', ')}`,
-  };
-}
 
 /**
  * Refusals for symlink-back / move: share down, unposted or undeterminable episode (unless break-glass, which is
