@@ -97,6 +97,9 @@ export interface SlackEmulatorOptions {
   maxConnections?: number;
 }
 
+/** Serves one extra path prefix on the emulator's port (the browser sandbox's page and API). */
+export type RouteHandler = (req: IncomingMessage, res: ServerResponse, url: URL, raw: Buffer) => Promise<void>;
+
 export interface PushResult {
   envelopeId: string;
   /** Epoch ms. */
@@ -166,6 +169,8 @@ export class SlackEmulator {
   private readonly faults: ActiveFault[] = [];
   private readonly tickets = new Map<string, boolean>();
   private readonly responseUrls = new Map<string, ResponseUrlContext>();
+  private readonly routes = new Map<string, RouteHandler>();
+  private readonly changeListeners = new Set<() => void>();
   private ticketCounter = 0;
   private responseCounter = 0;
   private eventCounter = 0;
@@ -273,15 +278,39 @@ export class SlackEmulator {
     });
   }
 
+  // ---------------------------------------------------------------- extensions
+
+  /** Serve paths starting with `prefix` (not /api/, /upload/, /response/, /link) with `handler`. */
+  route(prefix: string, handler: RouteHandler): void {
+    this.routes.set(prefix, handler);
+  }
+
+  /** Call `listener` after every Web API or response_url request (anything that may change messages or views). */
+  onChange(listener: () => void): () => void {
+    this.changeListeners.add(listener);
+    return () => this.changeListeners.delete(listener);
+  }
+
+  private changed(): void {
+    for (const listener of this.changeListeners) listener();
+  }
+
   // ---------------------------------------------------------------- HTTP
 
   private async onRequest(req: IncomingMessage, res: ServerResponse): Promise<void> {
     const url = new URL(req.url ?? '/', this.baseUrl);
     const raw = await readRaw(req);
     const path = url.pathname;
-    if (path.startsWith('/api/')) return this.onApi(path.slice(5), req, res, raw, url.searchParams);
+    if (path.startsWith('/api/')) {
+      await this.onApi(path.slice(5), req, res, raw, url.searchParams);
+      return this.changed();
+    }
     if (path.startsWith('/upload/')) return this.onUpload(decodeURIComponent(path.slice(8)), req, res, raw);
-    if (path.startsWith('/response/')) return this.onResponseUrl(decodeURIComponent(path.slice(10)), req, res, raw);
+    if (path.startsWith('/response/')) {
+      await this.onResponseUrl(decodeURIComponent(path.slice(10)), req, res, raw);
+      return this.changed();
+    }
+    for (const [prefix, handler] of this.routes) if (path.startsWith(prefix)) return handler(req, res, url, raw);
     if (path === '/' || path === '/health') {
       return json(res, 200, {
         ok: true,
