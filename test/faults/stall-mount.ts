@@ -38,7 +38,7 @@ function stallFsScript(): string {
 }
 
 /** Decoded mount targets from /proc/mounts (reading it never touches the mounted file systems). */
-async function mountTargets(): Promise<string[]> {
+export async function mountTargets(): Promise<string[]> {
   const text = await readFile('/proc/mounts', 'utf8');
   return text
     .split('\n')

@@ -45,13 +45,19 @@ function el<T extends Element = HTMLElement>(selector: string): T {
 let state: State | undefined;
 const rendered = new Map<Element, string>();
 
-async function post(path: string, body: unknown): Promise<{ ok: boolean; error?: string }> {
+interface Answer {
+  ok: boolean;
+  error?: string;
+  faults?: FaultState;
+}
+
+async function post(path: string, body: unknown): Promise<Answer> {
   const res = await fetch(`/sandbox/api/${path}`, {
     method: 'POST',
     headers: { 'content-type': 'application/json' },
     body: JSON.stringify(body),
   });
-  return (await res.json()) as { ok: boolean; error?: string };
+  return (await res.json()) as Answer;
 }
 
 function messageHtml(s: State, item: Item, replies: readonly Item[]): string {
@@ -180,13 +186,14 @@ function wireFaults(): void {
     const input = e.target as HTMLInputElement;
     el('#fault-error').textContent = '';
     for (const i of document.querySelectorAll<HTMLInputElement>('#faults input')) i.disabled = true;
-    const result = await post('fault', { kind: input.name, value: input.value }).catch((err: unknown) => ({
+    const result: Answer = await post('fault', { kind: input.name, value: input.value }).catch((err: unknown) => ({
       ok: false,
       error: String(err),
     }));
     if (!result.ok) el('#fault-error').textContent = result.error ?? 'the fault could not be set';
     for (const i of document.querySelectorAll<HTMLInputElement>('#faults input')) i.disabled = false;
-    if (state) renderFaults(state.faults);
+    const now = result.faults ?? state?.faults;
+    if (now) renderFaults(now);
   });
 }
 
