@@ -1,8 +1,8 @@
 // The sandbox's share faults, made on the real share directory so the bot's real, guarded probe sees them:
 // 'stub' writes the README_MOUNTPOINT.txt marker (lib/share/probe.ts), 'unmounted' renames the root away to a
-// sibling, 'hung' mounts test/faults/stall-fs.py over the root and stalls it (the real directory is shadowed,
-// never touched). Every change first undoes the current fault, so any two states follow each other.
-import { readdir, readFile, rename, rm, rmdir, writeFile } from 'node:fs/promises';
+// sibling, 'hung' shadows the root with test/faults/stall-fs.py and stalls it (the real directory is never
+// touched). Every change first undoes the current fault, so any two states follow each other.
+import { mkdir, readdir, readFile, rename, rm, rmdir, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { execa } from 'execa';
 import { lstatOrNull } from '../../../lib/fs/exists.js';
@@ -19,6 +19,12 @@ export type ShareFault = 'up' | 'stub' | 'unmounted' | 'hung';
 
 /** Where 'unmounted' keeps the share root: next to it, so the rename never crosses a file system. */
 export const awayPath = (root: string): string => `${root}.sandbox-away`;
+
+/**
+ * Where 'hung' mounts the stall FS: libfuse refuses a non-empty mountpoint, so it is mounted on this empty sibling
+ * and bind-mounted over the root (the kernel shadows a non-empty directory without complaint).
+ */
+export const stagingPath = (root: string): string => `${root}.sandbox-hung`;
 
 /** The marker's text: how the sandbox recognises its own marker (it never removes one it did not write). */
 export const SANDBOX_MARKER_TEXT =
@@ -41,12 +47,22 @@ async function isEmptyDir(dir: string): Promise<boolean> {
   return (await readdir(dir)).length === 0;
 }
 
-/** A stall-fs mount left on `root` by a sandbox that died (its watchdog normally removes it): lazily unmounted. */
-async function dropStaleStallMount(root: string): Promise<boolean> {
-  const entry = findMount(parseProcMounts(await readFile('/proc/mounts', 'utf8')), root);
-  if (entry?.device !== 'stallfs') return false;
-  await execa('umount', ['-l', root], { reject: false, timeout: 10_000 });
+/** `umount -l dir` when the stall FS is what is mounted there (never anything else); true when it was. */
+async function umountStallFs(dir: string): Promise<boolean> {
+  const table = parseProcMounts(await readFile('/proc/mounts', 'utf8'));
+  if (findMount(table, path.resolve(dir))?.device !== 'stallfs') return false;
+  await execa('umount', ['-l', dir], { reject: false, timeout: 10_000 });
   return true;
+}
+
+/**
+ * The stall FS left on `root` and its staging folder by a sandbox that died (the daemon's watchdog unmounts only
+ * the staging folder; the bind over the root then answers ENOTCONN): lazily unmounted, the empty staging removed.
+ */
+async function dropStaleStallMounts(root: string): Promise<boolean> {
+  const dropped = [await umountStallFs(root), await umountStallFs(stagingPath(root))].includes(true);
+  await rmdir(stagingPath(root)).catch(() => {});
+  return dropped;
 }
 
 /**
@@ -109,7 +125,7 @@ export class ShareFaultControl {
   /** After a sandbox that died mid-fault: its mount, its renamed root and its marker are undone. Says what. */
   async recover(): Promise<string[]> {
     const done: string[] = [];
-    if (await dropStaleStallMount(this.root)) done.push(`unmounted a stall mount left on ${this.root}`);
+    if (await dropStaleStallMounts(this.root)) done.push(`unmounted a stall mount left on ${this.root}`);
     if (await restoreAway(this.root)) done.push(`renamed ${awayPath(this.root)} back to ${this.root}`);
     const marker = path.join(this.root, STUB_MARKER);
     const ours = await markerIsOurs(marker);
@@ -134,7 +150,7 @@ export class ShareFaultControl {
       else if (fault === 'hung') await this.hang();
       this.current = fault;
     } catch (err) {
-      await this.undo();
+      await this.undo().catch(() => {});
       throw err;
     }
   }
@@ -144,13 +160,17 @@ export class ShareFaultControl {
     const mount = this.mount;
     this.mount = null;
     if (mount) {
+      // Blocked callers finish first; then the bind over the root goes, then the daemon and its mount.
       try {
         await mount.unstall();
       } finally {
+        await umountStallFs(this.root);
         await mount.close();
+        await rmdir(mount.dir).catch(() => {});
       }
     }
-    await restoreAway(this.root);
+    // Only a root this panel renamed away is renamed back here; open() handles one a dead sandbox left.
+    if (this.current === 'unmounted') await restoreAway(this.root);
     const marker = path.join(this.root, STUB_MARKER);
     if (await markerIsOurs(marker)) await rm(marker);
     this.current = this.foreignMarker ? 'stub' : 'up';
@@ -159,10 +179,19 @@ export class ShareFaultControl {
   private async hang(): Promise<void> {
     const why = await hungUnavailableReason();
     if (why) throw new Error(`the 'hung' share ${why}`);
-    this.mount = await mountStallingFs(this.root, {
-      stalled: true,
+    const staging = stagingPath(this.root);
+    await mkdir(staging);
+    const mount = await mountStallingFs(staging, {
+      stalled: false,
       namespace: this.namespace,
       maxSeconds: HUNG_MAX_SECONDS,
+    }).catch(async (err: unknown) => {
+      await rmdir(staging).catch(() => {});
+      throw err;
     });
+    this.mount = mount;
+    // Bound while it still answers (the bind looks the source up), stalled once it covers the root.
+    await execa('mount', ['--bind', staging, this.root], { timeout: 10_000 });
+    await mount.stall();
   }
 }
