@@ -13,12 +13,16 @@ import { jobEnv, startJob } from '../../../lib/job-runner.js';
 import { checkShare } from '../../../lib/share/check.js';
 import { findMount, parseProcMounts } from '../../../lib/share/mounts.js';
 import type { ShareState } from '../../../lib/share/state.js';
+import { poll } from '../../e2e/approvals-support.js';
+import { type BotProcess, baseEnv, MONITOR_SCHEDULE, OPS_CHANNEL, spawnBot } from '../../e2e/harness.js';
 import { leftovers } from '../../faults/leftovers.js';
 import { closeAllStallingMounts } from '../../faults/stall-mount.js';
 import { type GeneratedWorkspace, generateWorkspace } from '../../fixtures/workspace.js';
 import { filesUnder } from '../../jobs/support/files.js';
 import { YTM_ENTRY } from '../../jobs/support/run.js';
 import { sha256Of } from '../../jobs/support/workspace.js';
+import { SlackEmulator } from '../../slack/emulator.js';
+import { draftJournalPath } from './draft-fault.js';
 import { SandboxFaults } from './faults.js';
 import { awayPath, hungUnavailableReason, stagingPath } from './share-fault.js';
 
@@ -289,7 +293,7 @@ describe('crash recovery in open()', () => {
     const before = shareTree(root);
     const episode = s.faults.state().draftEpisode;
     await s.faults.setDraft('broken');
-    const journal = path.join(path.dirname(s.envFile), 'sandbox-draft-fault.json');
+    const journal = draftJournalPath(s.envFile);
     const rec = JSON.parse(readFileSync(journal, 'utf8')) as { link: string; previous: string; broken: string };
     expect(readlinkSync(rec.link)).toBe(rec.broken);
     await s.faults.setShare('unmounted');
@@ -383,7 +387,7 @@ describe('the draft link', () => {
     const st = await s.faults.setDraft('broken');
     expect(st).toMatchObject({ draft: 'broken', draftEpisode: episode });
     expect(st.describe.join('\n')).toContain(`ytm relink ${episode}`);
-    const journal = path.join(path.dirname(s.envFile), 'sandbox-draft-fault.json');
+    const journal = draftJournalPath(s.envFile);
     const rec = JSON.parse(readFileSync(journal, 'utf8')) as { link: string; previous: string; broken: string };
     expect(readlinkSync(rec.link)).toBe(rec.broken);
     expect(existsSync(rec.broken)).toBe(false);
@@ -402,7 +406,7 @@ describe('the draft link', () => {
   it("a link relinked meanwhile is not clobbered by 'ok' (or by close)", async () => {
     const s = await sandbox();
     await s.faults.setDraft('broken');
-    const journal = path.join(path.dirname(s.envFile), 'sandbox-draft-fault.json');
+    const journal = draftJournalPath(s.envFile);
     const rec = JSON.parse(readFileSync(journal, 'utf8')) as { link: string; previous: string; broken: string };
     // What a relink does: a new link renamed over the broken one, here to the draft's folder by another spelling.
     const relinked = `${path.resolve(path.dirname(rec.link), rec.previous)}/.`;
@@ -444,4 +448,40 @@ describe('close()', () => {
     expect(await mounted(root)).toBe(false);
     expect(await ourLeftovers()).toEqual([]);
   }, 120_000);
+});
+
+describe('the real bot', () => {
+  it('a disk alert fires on "warn" and resolves on "normal", without a restart', async () => {
+    const w = await workspace();
+    const emu = await SlackEmulator.start();
+    let bot: BotProcess | undefined;
+    try {
+      const env = {
+        ...baseEnv(emu, w.ws, path.join(w.dir, 'bot-state')),
+        YTM_SLACK_ALERT_CHANNEL: OPS_CHANNEL,
+        YTM_MONITOR_INTERVAL_SEC: '1',
+        YTM_SCHEDULE_MANIFEST: MONITOR_SCHEDULE,
+        YTM_MONITOR_DOCTOR_EVERY_MIN: '0',
+      };
+      const faults = await SandboxFaults.open({ env, envFile: w.envFile });
+      opened.push(faults);
+      bot = spawnBot(faults.botEnv(), w.dir);
+      await bot.waitForLog((l) => l.msg === 'bot connected (Socket Mode)', 30_000);
+      const disk = () =>
+        emu.messages(OPS_CHANNEL).filter((m) => !m.thread_ts && /^(Resolved: )?Disk:/.test(m.text ?? ''));
+      await faults.setDisk('warn');
+      const alert = await poll('the disk alert', () => disk()[0], 60_000);
+      expect(alert.text).toMatch(/^Disk: \d+(\.\d)? GiB free, below the \d+ GiB warning line$/);
+      await faults.setDisk('normal');
+      await poll(
+        'the resolved edit',
+        () => /^Resolved: Disk:/.test(emu.getMessage(OPS_CHANNEL, alert.ts)?.text ?? ''),
+        60_000,
+      );
+      expect(disk()).toHaveLength(1);
+    } finally {
+      await bot?.stop();
+      await emu.stop();
+    }
+  }, 180_000);
 });
