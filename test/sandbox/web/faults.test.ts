@@ -274,7 +274,13 @@ describe.skipIf(noFuse !== null)(`the hung share (${noFuse ?? 'root + FUSE'})`, 
   it('a stall mount left by a sandbox that died is unmounted by the next open()', async () => {
     const s = await sandbox();
     await s.faults.setShare('hung');
-    // The dead sandbox's panel is never closed; a new one starts on the same workspace.
+    // The sandbox dies: its panel is never closed and its stall daemon is killed without unmounting anything, so
+    // the root and the staging folder are left as dead FUSE mounts. A new panel opens on the same workspace.
+    for (const p of await ourLeftovers()) {
+      if (readFileSync(`/proc/${p.pid}/cmdline`, 'utf8').includes('stall-fs.py')) process.kill(p.pid, 'SIGKILL');
+    }
+    await poll('the daemon to be gone', async () => (await ourLeftovers()).length === 0, 30_000);
+    expect(await mounted(s.ws.paths.share)).toBe(true);
     const next = await open(s);
     expect(await mounted(s.ws.paths.share)).toBe(false);
     expect(await mounted(stagingPath(s.ws.paths.share))).toBe(false);
