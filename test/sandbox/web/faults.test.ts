@@ -18,8 +18,9 @@ import { type BotProcess, baseEnv, MONITOR_SCHEDULE, OPS_CHANNEL, spawnBot } fro
 import { leftovers } from '../../faults/leftovers.js';
 import { closeAllStallingMounts } from '../../faults/stall-mount.js';
 import { type GeneratedWorkspace, generateWorkspace } from '../../fixtures/workspace.js';
+import { runCli } from '../../helpers/cli.js';
 import { filesUnder } from '../../jobs/support/files.js';
-import { YTM_ENTRY } from '../../jobs/support/run.js';
+import { json, YTM_ENTRY } from '../../jobs/support/run.js';
 import { sha256Of } from '../../jobs/support/workspace.js';
 import { SlackEmulator } from '../../slack/emulator.js';
 import { draftJournalPath } from './draft-fault.js';
@@ -408,6 +409,23 @@ describe('the draft link', () => {
     expect(existsSync(journal)).toBe(false);
     expect(brokenOf(await doctorAsBotChild(env))?.count).toBe(baseline?.count);
   }, 300_000);
+
+  it('the real `ytm relink` lists the draft and fixes the link; the panel then reads "ok" and leaves it', async () => {
+    const s = await sandbox();
+    const st = await s.faults.setDraft('broken');
+    const rec = JSON.parse(readFileSync(draftJournalPath(s.envFile), 'utf8')) as { link: string; previous: string };
+    const draft = path.resolve(path.dirname(rec.link), rec.previous);
+    const env = s.faults.botEnv();
+    const listing = json<{ candidates: { path: string }[] }>(await runCli(['relink', st.draftEpisode, '--json'], env));
+    expect(listing.candidates.map((c) => c.path)).toContain(draft);
+    const relinked = await runCli(['relink', st.draftEpisode, '--draft', draft, '--run', '--yes', '--json'], env);
+    expect(relinked.exitCode).toBe(0);
+    expect(path.resolve(path.dirname(rec.link), readlinkSync(rec.link))).toBe(draft);
+    expect(s.faults.state()).toMatchObject({ draft: 'ok', describe: [] });
+    const before = lstatSync(rec.link, { bigint: true }).ino;
+    await s.faults.setDraft('ok');
+    expect(lstatSync(rec.link, { bigint: true }).ino).toBe(before);
+  }, 180_000);
 
   it("a link relinked meanwhile is not clobbered by 'ok' (or by close)", async () => {
     const s = await sandbox();
