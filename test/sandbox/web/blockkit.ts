@@ -81,12 +81,12 @@ function emojify(s: string): string {
 }
 
 // Emphasis opens after a start, space or punctuation and closes before one, like Slack's client:
-// `capcut_draft_info` stays plain, `_by area:_` is italic, `~*x*~` nests. `<`/`>` are tags already emitted (text is escaped);
-// \uE000/\uE001 frame the placeholders of code spans and tokens.
-const EDGE = String.raw`\s.,;:!?()\[\]{}"'/<>*_~\u2014\u2013\uE000\uE001-`;
-function emphasis(s: string, marker: string, tag: string): string {
-  const m = `\\${marker}`;
-  const re = new RegExp(`(?<=^|[${EDGE}])${m}(?=[^\\s${m}])([^${m}\\n]*?[^\\s${m}])${m}(?=$|[${EDGE}])`, 'g');
+// `capcut_draft_info` stays plain, `_by area:_` is italic, `~*x*~` nests. What surrounds it here is escaped
+// text, tags already emitted, or the \uE000/\uE001 frames of placeholders: none of them letters or digits.
+function emphasis(s: string, marker: '*' | '_' | '~', tag: string): string {
+  const m = marker === '*' ? '\\*' : marker;
+  const edge = String.raw`[^\p{L}\p{N}]`;
+  const re = new RegExp(`(?<=^|${edge})${m}(?=[^\\s${m}])([^${m}\\n]*?[^\\s${m}])${m}(?=$|${edge})`, 'gu');
   return s.replace(re, (_all, inner: string) => `<${tag}>${inner}</${tag}>`);
 }
 
@@ -209,10 +209,10 @@ class BlockRenderer {
     return this.problem(`${what} has unknown element type ${JSON.stringify(el.type)}`);
   }
 
-  elements(b: Json, what: string): unknown[] {
-    if (Array.isArray(b.elements) && b.elements.length > 0) return b.elements;
-    this.problem(`${what} has no elements`);
-    return [];
+  /** A block's `elements`, each rendered by `each`; a visible problem when there are none. */
+  elements(b: Json, what: string, each: (el: unknown, i: number) => string): string {
+    if (!Array.isArray(b.elements) || b.elements.length === 0) return this.problem(`${what} has no elements`);
+    return b.elements.map(each).join('');
   }
 
   section(b: Json): string {
@@ -229,13 +229,11 @@ class BlockRenderer {
   }
 
   context(b: Json): string {
-    return this.elements(b, 'context')
-      .map((el, i) => {
-        const what = `element ${i}`;
-        if (isObj(el) && el.type === 'image') return this.image(el, 'bk-context-image', what);
-        return `<span class="bk-context-item">${this.text(el, what)}</span>`;
-      })
-      .join('');
+    return this.elements(b, 'context', (el, i) => {
+      const what = `element ${i}`;
+      if (isObj(el) && el.type === 'image') return this.image(el, 'bk-context-image', what);
+      return `<span class="bk-context-item">${this.text(el, what)}</span>`;
+    });
   }
 
   block(b: unknown, index: number): string {
@@ -251,11 +249,7 @@ class BlockRenderer {
       case 'context':
         return wrap(this.context(b));
       case 'actions':
-        return wrap(
-          this.elements(b, 'actions')
-            .map((el, i) => this.element(el, b.block_id, `element ${i}`))
-            .join(''),
-        );
+        return wrap(this.elements(b, 'actions', (el, i) => this.element(el, b.block_id, `element ${i}`)));
       case 'divider':
         return wrap('<hr class="bk-divider">');
       case 'image': {
@@ -263,11 +257,7 @@ class BlockRenderer {
         return wrap(`<figure class="bk-figure">${title}${this.image(b, 'bk-image', 'image')}</figure>`);
       }
       case 'rich_text':
-        return wrap(
-          this.elements(b, 'rich_text')
-            .map((el, i) => this.richBlock(el, `element ${i}`))
-            .join(''),
-        );
+        return wrap(this.elements(b, 'rich_text', (el, i) => this.richBlock(el, `element ${i}`)));
       default:
         return this.problem(`unknown block type ${JSON.stringify(b.type)}`);
     }
