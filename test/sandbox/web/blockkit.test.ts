@@ -88,7 +88,9 @@ describe('mrkdwnToHtml', () => {
   });
 
   it('mentions, channels and broadcasts', () => {
-    expect(mrkdwnToHtml('<@U0123ABCD> <@U0456|dd> in <#C0123|ops> and <#C0789> <!here> <!channel>')).toBe(
+    expect(
+      mrkdwnToHtml('<@U0123ABCD> <@U0456|dd> in <#C0123|ops> and <#C0789> <!here> <!channel> <!subteam^S01|@ops-team>'),
+    ).toBe(
       [
         '<span class="bk-mention">@U0123ABCD</span>',
         '<span class="bk-mention">@dd</span> in',
@@ -96,6 +98,7 @@ describe('mrkdwnToHtml', () => {
         '<span class="bk-mention">#C0789</span>',
         '<span class="bk-mention">@here</span>',
         '<span class="bk-mention">@channel</span>',
+        '<span class="bk-mention">@ops-team</span>',
       ].join(' '),
     );
   });

@@ -646,7 +646,7 @@ describe('coverage', () => {
   it('every view builder in bot/views has a case above (limits.ts holds the block primitives)', async () => {
     const covered = new Set(CASES.map((c) => c.builder));
     const files = readdirSync(VIEWS_DIR).filter((f) => f.endsWith('.ts') && f !== 'limits.ts');
-    expect(files.length).toBe(11);
+    expect(files).toContain('plan-card.ts');
     const uncovered: string[] = [];
     for (const f of files) {
       const mod = (await import(pathToFileURL(path.join(VIEWS_DIR, f)).href)) as Record<string, unknown>;

@@ -34,6 +34,8 @@ export function parseToken(inner: string): SlackToken | null {
     return { kind: 'date', text: slackDate(date[1] as string, date[2] as string, date[3] ?? (date[1] as string)) };
   const special = /^!(here|channel|everyone)(?:\|.*)?$/.exec(inner);
   if (special) return { kind: 'mention', text: `@${special[1]}` };
+  const team = /^!subteam\^[A-Z0-9]+(?:\|(.+))?$/.exec(inner);
+  if (team) return { kind: 'mention', text: team[1] ?? '@team' };
   const user = /^@([UW][A-Z0-9]+)(?:\|(.+))?$/.exec(inner);
   if (user) return { kind: 'mention', text: `@${user[2] ?? user[1]}` };
   const channel = /^#([CG][A-Z0-9]+)(?:\|(.*))?$/.exec(inner);
