@@ -59,6 +59,7 @@ describe('mrkdwnToHtml', () => {
       '<b>Newest first</b><pre class="bk-pre">line 1\n*line* &amp; 2</pre>',
     );
     expect(mrkdwnToHtml('a ```b')).toBe('a ```b');
+    expect(mrkdwnToHtml('\nx\n```\np\n```\ny\n')).toBe('<br>x<pre class="bk-pre">p</pre>y<br>');
   });
 
   it('> lines (raw or as Slack stores them, &gt;) become one quote', () => {

@@ -148,11 +148,16 @@ export function mrkdwnToHtml(text: string): string {
   const parts = text.replace(/[\uE000\uE001]/g, '\uFFFD').split('```');
   // An unclosed fence is text, as in Slack.
   if (parts.length % 2 === 0) parts.splice(-2, 2, `${parts.at(-2)}\`\`\`${parts.at(-1)}`);
+  // A <pre> is a block of its own: the newlines next to its fences only separate it from the text around it.
+  const trim = (s: string, start: boolean, end: boolean) => {
+    const t = start ? s.replace(/^\n/, '') : s;
+    return end ? t.replace(/\n$/, '') : t;
+  };
   return parts
     .map((part, i) => {
-      if (i % 2 === 0) return part === '' ? '' : linesHtml(part.replace(/^\n/, '').replace(/\n$/, ''));
-      const code = part.replace(/^\n/, '').replace(/\n$/, '');
-      return `<pre class="bk-pre">${escapeHtml(decodeEntities(code))}</pre>`;
+      if (i % 2 === 1) return `<pre class="bk-pre">${escapeHtml(decodeEntities(trim(part, true, true)))}</pre>`;
+      const text = trim(part, i > 0, i < parts.length - 1);
+      return text === '' ? '' : linesHtml(text);
     })
     .join('');
 }
