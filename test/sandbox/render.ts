@@ -1,25 +1,19 @@
 // Block Kit as terminal text, for the sandbox: enough to read what the bot would show in Slack, with Slack's
-// markup (`&lt;`, `<!date^…>`, `<@U…>`, `<url|text>`) turned back into readable text.
+// markup (`&lt;`, `<!date^…>`, `<@U…>`, `<url|text>`) turned back into readable text (web/slack-markup.ts parses it,
+// for this renderer and the browser sandbox's HTML one alike).
+import { decodeEntities, parseToken, SLACK_TOKEN } from './web/slack-markup.js';
 
 type Json = Record<string, unknown>;
 
-function slackDate(epochSec: string, fallback: string): string {
-  const ms = Number(epochSec) * 1000;
-  return Number.isFinite(ms) ? `${new Date(ms).toISOString().slice(0, 16).replace('T', ' ')} UTC` : fallback;
-}
-
 /** Slack mrkdwn/plain text as a person reads it in the client. */
 export function slackText(s: string): string {
-  return s
-    .replace(/<!date\^(\d+)\^[^|>]*(?:\|([^>]*))?>/g, (_m, ts: string, fb?: string) => slackDate(ts, fb ?? ts))
-    .replace(/<!(here|channel|everyone)>/g, '@$1')
-    .replace(/<@([UW][A-Z0-9]+)(?:\|([^>]+))?>/g, (_m, id: string, name?: string) => `@${name ?? id}`)
-    .replace(/<#([CG][A-Z0-9]+)(?:\|([^>]*))?>/g, (_m, id: string, name?: string) => `#${name || id}`)
-    .replace(/<((?:https?|mailto|file):[^|>]+)\|([^>]+)>/g, '$2 ($1)')
-    .replace(/<((?:https?|mailto|file):[^>]+)>/g, '$1')
-    .replace(/&lt;/g, '<')
-    .replace(/&gt;/g, '>')
-    .replace(/&amp;/g, '&');
+  const tokens = s.replace(SLACK_TOKEN, (whole, inner: string) => {
+    const t = parseToken(inner);
+    if (!t) return whole;
+    if (t.kind !== 'link') return t.text;
+    return t.label ? `${t.label} (${t.url})` : t.url;
+  });
+  return decodeEntities(tokens);
 }
 
 function text(t: unknown): string {
