@@ -90,7 +90,10 @@ describe.skipIf(noBrowser !== null)(`npm run sandbox in a browser (${noBrowser ?
     await report.waitFor({ timeout: 60_000 });
     // Rendered, not raw: the header is a heading, emoji and markup are converted, the button is a button.
     await expect(report.locator('.bk-header').first().textContent()).resolves.toMatch(/critical/);
-    expect(await report.innerHTML()).not.toMatch(/:large_yellow_circle:|&amp;lt;|<!date\^|\*HOT_/);
+    const shown = await report.innerText();
+    expect(shown).toMatch(/🔴 HOT_RUN_SYMLINK_BROKEN/);
+    expect(shown).not.toMatch(/:large_yellow_circle:|&lt;|&gt;|<!date\^|\*HOT_/);
+    await report.locator('b', { hasText: 'HOT_RUN_SYMLINK_BROKEN' }).waitFor();
     await report.getByRole('button', { name: 'Run doctor again' }).waitFor();
     await shot('1-doctor');
     expect(pageErrors).toEqual([]);
@@ -124,30 +127,37 @@ describe.skipIf(noBrowser !== null)(`npm run sandbox in a browser (${noBrowser ?
     // The same message, edited in place: struck through, marked edited, and answered in its thread.
     await down.locator('del, s').filter({ hasText: 'Share down' }).waitFor({ timeout: 60_000 });
     await down.locator('.msg-edited').first().waitFor();
-    await down.getByTestId('thread').filter({ hasText: /resolved after/ }).waitFor({ timeout: 30_000 });
+    await down
+      .getByTestId('thread')
+      .filter({ hasText: /resolved after/ })
+      .waitFor({ timeout: 30_000 });
     expect(await message(alerts(), /Share down \(stub since/).count()).toBe(1);
     await shot('4-share-resolved');
     expect(pageErrors).toEqual([]);
   }, 150_000);
 
-  it.skipIf(noFuse !== null)(`Ctrl-C while the share hangs leaves no process and no mount (${noFuse ?? 'FUSE'})`, async () => {
-    await page.locator('#faults input[name="share"][value="hung"]').check();
-    await page.locator('#fault-describe').filter({ hasText: /hung/i }).waitFor({ timeout: 30_000 });
-    const share = path.join(ws, 'share');
-    expect((await mountTargets()).some((m) => m.startsWith(share))).toBe(true);
-    const pids = await descendants(sandbox.pid as number);
-    expect(pids.length).toBeGreaterThan(1);
-    sandbox.kill('SIGINT');
-    const result = await sandbox;
-    expect(result.exitCode, output).toBe(0);
-    expect(output).toContain(`The demo workspace stays in ${ws}`);
-    const started = Date.now();
-    while ((await Promise.all(pids.map(isRunning))).some(Boolean) && Date.now() - started < 20_000) {
-      await new Promise((r) => setTimeout(r, 100));
-    }
-    const running = (await Promise.all(pids.map(async (p) => ((await isRunning(p)) ? p : 0)))).filter(Boolean);
-    expect(running).toEqual([]);
-    expect((await mountTargets()).filter((m) => m.startsWith(tmp))).toEqual([]);
-    expect(existsSync(path.join(share, 'uploads'))).toBe(true);
-  }, 90_000);
+  it.skipIf(noFuse !== null)(
+    `Ctrl-C while the share hangs leaves no process and no mount (${noFuse ?? 'FUSE'})`,
+    async () => {
+      await page.locator('#faults input[name="share"][value="hung"]').check();
+      await page.locator('#fault-describe').filter({ hasText: /hung/i }).waitFor({ timeout: 30_000 });
+      const share = path.join(ws, 'share');
+      expect((await mountTargets()).some((m) => m.startsWith(share))).toBe(true);
+      const pids = await descendants(sandbox.pid as number);
+      expect(pids.length).toBeGreaterThan(1);
+      sandbox.kill('SIGINT');
+      const result = await sandbox;
+      expect(result.exitCode, output).toBe(0);
+      expect(output).toContain(`The demo workspace stays in ${ws}`);
+      const started = Date.now();
+      while ((await Promise.all(pids.map(isRunning))).some(Boolean) && Date.now() - started < 20_000) {
+        await new Promise((r) => setTimeout(r, 100));
+      }
+      const running = (await Promise.all(pids.map(async (p) => ((await isRunning(p)) ? p : 0)))).filter(Boolean);
+      expect(running).toEqual([]);
+      expect((await mountTargets()).filter((m) => m.startsWith(tmp))).toEqual([]);
+      expect(existsSync(path.join(share, 'uploads'))).toBe(true);
+    },
+    90_000,
+  );
 });

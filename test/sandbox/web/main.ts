@@ -15,7 +15,11 @@ const ALERT_CHANNEL = 'C0ALERTS01';
 const USER = { id: ALLOWED_USER, name: 'you' };
 const CHANNELS: [SandboxChannel, SandboxChannel] = [
   { id: OPS_CHANNEL, name: 'ytm-ops', purpose: 'Type /ytm commands here; plans wait here for Approve.' },
-  { id: ALERT_CHANNEL, name: 'ytm-alerts', purpose: 'Share, disk and outbox alerts: posted once, edited when resolved.' },
+  {
+    id: ALERT_CHANNEL,
+    name: 'ytm-alerts',
+    purpose: 'Share, disk and outbox alerts: posted once, edited when resolved.',
+  },
 ];
 
 const { values } = parseArgs({
@@ -56,7 +60,9 @@ function stop(code: number): Promise<void> {
     await bot.stop();
     await faults.close();
     await emu.stop();
-    process.stdout.write(`\nStopped. The demo workspace stays in ${ws.dir}; \`npm run sandbox -- --reset\` starts over.\n`);
+    process.stdout.write(
+      `\nStopped. The demo workspace stays in ${ws.dir}; \`npm run sandbox -- --reset\` starts over.\n`,
+    );
     process.exitCode = code;
   })();
   return stopping;
@@ -75,9 +81,10 @@ try {
   process.stderr.write(`The bot did not connect: ${err instanceof Error ? err.message : String(err)}\n`);
   await stop(1);
 }
-if (!stopping) process.stdout.write(
-  `${demoBanner(ws, 'npm run sandbox')}\n\n` +
-    `Bot connected to the local Slack emulator. Open ${web.url}\n` +
-    'Type /ytm doctor, or /ytm store --episode CH01-003 and press Approve; flip the share in the fault panel.\n' +
-    'Ctrl-C stops everything. (`npm run sandbox:terminal` is the same bot for scripts, in the terminal.)\n',
-);
+if (!stopping)
+  process.stdout.write(
+    `${demoBanner(ws, 'npm run sandbox')}\n\n` +
+      `Bot connected to the local Slack emulator. Open ${web.url}\n` +
+      'Type /ytm doctor, or /ytm store --episode CH01-003 and press Approve; flip the share in the fault panel.\n' +
+      'Ctrl-C stops everything. (`npm run sandbox:terminal` is the same bot for scripts, in the terminal.)\n',
+  );

@@ -188,7 +188,11 @@ export function attachSandboxWeb(emu: SlackEmulator, opts: SandboxWebOptions): S
       if (file !== undefined) return send(res, 200, 'text/javascript; charset=utf-8', file);
     }
     if (p === '/sandbox/events') {
-      res.writeHead(200, { 'content-type': 'text/event-stream', 'cache-control': 'no-store', connection: 'keep-alive' });
+      res.writeHead(200, {
+        'content-type': 'text/event-stream',
+        'cache-control': 'no-store',
+        connection: 'keep-alive',
+      });
       res.write(`event: state\ndata: ${JSON.stringify(snapshot())}\n\n`);
       clients.add(res);
       req.on('close', () => clients.delete(res));

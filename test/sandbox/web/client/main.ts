@@ -61,15 +61,15 @@ async function post(path: string, body: unknown): Promise<Answer> {
 }
 
 function messageHtml(s: State, item: Item, replies: readonly Item[]): string {
-  const author =
-    item.kind === 'command'
-      ? escapeHtml(s.user.name)
-      : 'ytm <span class="msg-app">APP</span>';
+  const author = item.kind === 'command' ? escapeHtml(s.user.name) : 'ytm <span class="msg-app">APP</span>';
   const notes = [
     item.kind === 'ephemeral' ? '<span class="msg-ephemeral-note">Only visible to you</span>' : '',
     item.edited ? '<span class="msg-edited">(edited)</span>' : '',
   ].join(' ');
-  const body = item.kind === 'command' ? escapeHtml(item.text) : renderBlocksHtml(item.blocks, item.text).html;
+  // The client shows a mention of a known user by name, as Slack does.
+  const body = (item.kind === 'command' ? escapeHtml(item.text) : renderBlocksHtml(item.blocks, item.text).html)
+    .split(`>@${s.user.id}<`)
+    .join(`>@${escapeHtml(s.user.name)}<`);
   const thread = replies.length
     ? `<div class="thread" data-testid="thread">${replies.map((r) => messageHtml(s, r, [])).join('')}</div>`
     : '';
