@@ -3,13 +3,13 @@
 // share flipped down in the fault panel raises the alert and flipped up resolves it, and Ctrl-C leaves no process
 // and no mount. A screenshot of each step goes to test-artifacts/sandbox/.
 import { createHash } from 'node:crypto';
-import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { execa, type ResultPromise } from 'execa';
 import { type Browser, chromium, type Locator, type Page } from 'playwright-core';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { mountTargets, stallFsUnavailableReason } from '../../faults/stall-mount.js';
 import { descendants, isRunning } from '../../helpers/pids.js';
 
@@ -77,7 +77,14 @@ describe.skipIf(noBrowser !== null)(`npm run sandbox in a browser (${noBrowser ?
     await page.getByTestId('bot-status').filter({ hasText: 'bot connected' }).waitFor({ timeout: 30_000 });
   }, 150_000);
 
+  // A failed step leaves what the page showed and what the sandbox printed next to the screenshots.
+  afterEach(async (ctx) => {
+    if (ctx.task.result?.state === 'fail' && page)
+      await shot(`failed-${ctx.task.name.slice(0, 40).replace(/\W+/g, '-')}`);
+  });
+
   afterAll(async () => {
+    writeFileSync(path.join(ARTIFACTS, 'sandbox-output.log'), output);
     await browser?.close();
     if (sandbox && sandbox.exitCode === null) sandbox.kill('SIGKILL');
     rmSync(tmp, { recursive: true, force: true });

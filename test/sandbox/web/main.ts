@@ -41,15 +41,19 @@ const emu = await SlackEmulator.start({
   channels: Object.fromEntries(CHANNELS.map((c) => [c.id, { name: c.name }])),
   users: { [USER.id]: { name: USER.name } },
 });
-const faults = await SandboxFaults.open({ env: ws.env, envFile: path.join(ws.dir, 'sandbox.env') });
-const env = {
-  ...baseEnv(emu, { env: faults.botEnv() } as GeneratedWorkspace, path.join(ws.dir, 'state')),
-  YTM_ENV_FILE: faults.botEnv().YTM_ENV_FILE ?? '',
-  YTM_SLACK_APPROVERS: USER.id,
-  YTM_SLACK_ALERT_CHANNEL: ALERT_CHANNEL,
-  YTM_SCHEDULE_MANIFEST: MONITOR_SCHEDULE,
-  YTM_MONITOR_INTERVAL_SEC: values['monitor-sec'],
-};
+// The fault panel reads the configuration the bot will (same state dir, same planning root); the bot gets its
+// environment back without the disk thresholds, which live in the env file the panel rewrites.
+const faults = await SandboxFaults.open({
+  env: {
+    ...baseEnv(emu, { env: ws.env } as GeneratedWorkspace, path.join(ws.dir, 'state')),
+    YTM_SLACK_APPROVERS: USER.id,
+    YTM_SLACK_ALERT_CHANNEL: ALERT_CHANNEL,
+    YTM_SCHEDULE_MANIFEST: MONITOR_SCHEDULE,
+    YTM_MONITOR_INTERVAL_SEC: values['monitor-sec'],
+  },
+  envFile: path.join(ws.dir, 'sandbox.env'),
+});
+const env = faults.botEnv();
 const web = attachSandboxWeb(emu, { user: USER, channels: CHANNELS, faults });
 const bot = spawnBot(env, ws.dir);
 
