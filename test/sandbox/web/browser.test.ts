@@ -97,7 +97,7 @@ describe.skipIf(noBrowser !== null)(`npm run sandbox in a browser (${noBrowser ?
     await report.waitFor({ timeout: 60_000 });
     // Rendered, not raw: the header is a heading, emoji and markup are converted, the button is a button.
     await expect(report.locator('.bk-header').first().textContent()).resolves.toMatch(/critical/);
-    const shown = await report.innerText();
+    const shown = (await report.textContent()) ?? '';
     expect(shown).toMatch(/🔴 HOT_RUN_SYMLINK_BROKEN/);
     expect(shown).not.toMatch(/:large_yellow_circle:|&lt;|&gt;|<!date\^|\*HOT_/);
     await report.locator('b', { hasText: 'HOT_RUN_SYMLINK_BROKEN' }).waitFor();
