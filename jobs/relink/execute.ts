@@ -4,10 +4,10 @@
 // is made at a temp name and renamed over `capcut_draft` (atomic; a real folder there makes the rename fail), the
 // info file is rewritten atomically with every other key kept, and a line goes to the relink log. The draft's
 // own files are never opened for writing.
-import { readFile, readlink, rename, rm, symlink } from 'node:fs/promises';
+import { readFile, readlink, symlink } from 'node:fs/promises';
 import path from 'node:path';
 import { appendRelinkLog } from '../../lib/capcut/relink-log.js';
-import { fsyncDir, tempPathFor, writeJsonAtomic } from '../../lib/fs/atomic.js';
+import { fsyncDir, swapSymlink, writeJsonAtomic } from '../../lib/fs/atomic.js';
 import { errCode } from '../../lib/fs/errors.js';
 import { lstatOrNull, statOrNull } from '../../lib/fs/exists.js';
 import { sha256Hex } from '../../lib/fs/hash.js';
@@ -39,18 +39,8 @@ async function assertLinkAsPlanned(a: RelinkAction): Promise<void> {
 
 /** The new link: temp name + rename over the old one, or a no-clobber create when there was none. */
 async function placeLink(a: RelinkAction): Promise<void> {
-  if (a.oldTarget === null) {
-    await symlink(a.draft, a.link);
-  } else {
-    const tmp = tempPathFor(a.link);
-    await symlink(a.draft, tmp);
-    try {
-      await rename(tmp, a.link);
-    } catch (err) {
-      await rm(tmp, { force: true }).catch(() => {});
-      throw err;
-    }
-  }
+  if (a.oldTarget !== null) return swapSymlink(a.link, a.draft);
+  await symlink(a.draft, a.link);
   await fsyncDir(a.runDir);
 }
 

@@ -1,6 +1,6 @@
-import { lstat, rename, rm, symlink, unlink } from 'node:fs/promises';
+import { lstat, unlink } from 'node:fs/promises';
 import path from 'node:path';
-import { fsyncDir, tempPathFor } from '../../lib/fs/atomic.js';
+import { fsyncDir, swapSymlink } from '../../lib/fs/atomic.js';
 import { codedError } from '../../lib/fs/errors.js';
 import { assertNotSameFile } from '../../lib/fs/same-file.js';
 import { forgetHash } from '../engine/hash-cache.js';
@@ -19,17 +19,8 @@ async function assertUnchanged(src: string, size: number, mtimeMs: number): Prom
 export async function replaceWithSymlink(src: string, target: string, size: number, mtimeMs: number): Promise<void> {
   await assertUnchanged(src, size, mtimeMs);
   await assertNotSameFile(src, target);
-  const dir = path.dirname(src);
-  const tmp = tempPathFor(src);
-  await symlink(target, tmp);
-  try {
-    await rename(tmp, src);
-  } catch (err) {
-    await rm(tmp, { force: true }).catch(() => {});
-    throw err;
-  }
+  await swapSymlink(src, target);
   forgetHash(src);
-  await fsyncDir(dir);
 }
 
 /**

@@ -1,9 +1,9 @@
 // Applying one vault action on the share (in the apply child, never in the bot or the terminal). A link is
 // rewritten atomically: a temp link beside it, renamed over it, but only while it still holds the target the
 // plan was made for; anything else is a stale plan for that link and nothing is changed.
-import { mkdir, readlink, rename, rm, symlink } from 'node:fs/promises';
+import { mkdir, readlink } from 'node:fs/promises';
 import path from 'node:path';
-import { fsyncDir, tempPathFor } from '../../lib/fs/atomic.js';
+import { swapSymlink } from '../../lib/fs/atomic.js';
 import { errCode } from '../../lib/fs/errors.js';
 import { entryExists } from '../../lib/fs/exists.js';
 import type { JsonValue } from '../../lib/plan/types.js';
@@ -20,19 +20,6 @@ async function readLinkOrNull(p: string): Promise<string | null> {
   }
 }
 
-/** Puts a symlink `target` at `dest` through a temp link in the same folder and a rename (atomic). */
-async function placeLink(dest: string, target: string): Promise<void> {
-  const tmp = tempPathFor(dest);
-  await symlink(target, tmp);
-  try {
-    await rename(tmp, dest);
-  } catch (err) {
-    await rm(tmp, { force: true }).catch(() => {});
-    throw err;
-  }
-  await fsyncDir(path.dirname(dest));
-}
-
 async function rewrite(a: Extract<VaultAction, { op: 'rewrite' }>): Promise<ActionOutcome> {
   const now = await readLinkOrNull(a.link);
   if (now === a.after) return { status: 'up_to_date', message: `${a.path} is already relative (${a.after})` };
@@ -42,7 +29,7 @@ async function rewrite(a: Extract<VaultAction, { op: 'rewrite' }>): Promise<Acti
       message: `stale plan for ${a.path}: it ${now === null ? 'is no longer a link' : `now points to ${now}`}, planned from ${a.before}; left as it is — re-plan`,
     };
   }
-  await placeLink(a.link, a.after);
+  await swapSymlink(a.link, a.after);
   const placed = await readLinkOrNull(a.link);
   if (placed !== a.after) return { status: 'failed', message: `${a.path} reads ${placed} after the rewrite` };
   return { status: 'done', message: `${a.path} → ${a.after}`, details: { before: a.before, after: a.after } };
@@ -55,7 +42,7 @@ async function ensureEntry(a: Extract<VaultAction, { op: 'ensure-dir' | 'ensure-
     return { status: 'done', message: `created ${a.path}` };
   }
   await mkdir(path.dirname(a.abs), { recursive: true });
-  await placeLink(a.abs, a.target);
+  await swapSymlink(a.abs, a.target);
   return { status: 'done', message: `created ${a.path} → ${a.target}` };
 }
 

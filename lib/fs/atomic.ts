@@ -1,7 +1,7 @@
 // Atomic file writes: temp file in the destination directory, fsync, rename, fsync the directory.
 // A reader sees either the old content or the new content under the final name, never a partial file.
 import { randomBytes } from 'node:crypto';
-import { type FileHandle, open, rename, rm } from 'node:fs/promises';
+import { type FileHandle, open, rename, rm, symlink } from 'node:fs/promises';
 import { basename, dirname, join, resolve } from 'node:path';
 import { errCode } from './errors.js';
 
@@ -27,6 +27,22 @@ export async function fsyncDir(dir: string): Promise<void> {
   } finally {
     await fh?.close().catch(() => {});
   }
+}
+
+/**
+ * Point `link` at `target` in one step: a new symlink at a temp name in the same folder, renamed over whatever
+ * `link` was (a reader sees the old link or the new one, never none), then the folder fsynced.
+ */
+export async function swapSymlink(link: string, target: string): Promise<void> {
+  const tmp = tempPathFor(link);
+  await symlink(target, tmp);
+  try {
+    await rename(tmp, link);
+  } catch (err) {
+    await rm(tmp, { force: true }).catch(() => {});
+    throw err;
+  }
+  await fsyncDir(dirname(resolve(link)));
 }
 
 /**

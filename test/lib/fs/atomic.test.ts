@@ -1,8 +1,8 @@
-import { mkdir, mkdtemp, readdir, readFile, rm, stat, writeFile } from 'node:fs/promises';
+import { mkdir, mkdtemp, readdir, readFile, readlink, rm, stat, symlink, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { basename, join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { fsyncDir, tempPathFor, writeFileAtomic, writeJsonAtomic } from '../../../lib/fs/atomic.js';
+import { fsyncDir, swapSymlink, tempPathFor, writeFileAtomic, writeJsonAtomic } from '../../../lib/fs/atomic.js';
 import { canMount, remountReadOnly, withTmpfs } from '../../faults/tmpfs.js';
 
 let dir: string;
@@ -108,5 +108,22 @@ describe('fsyncDir', () => {
   it('syncs an existing directory and reports a missing one', async () => {
     await expect(fsyncDir(dir)).resolves.toBeUndefined();
     await expect(fsyncDir(join(dir, 'nope'))).rejects.toMatchObject({ code: 'ENOENT' });
+  });
+});
+
+describe('swapSymlink', () => {
+  it('replaces a link in one rename, leaves no temp link behind, and never touches the old target', async () => {
+    await writeFile(join(dir, 'old'), 'old');
+    await symlink('old', join(dir, 'link'));
+    await swapSymlink(join(dir, 'link'), 'new-target');
+    expect(await readlink(join(dir, 'link'))).toBe('new-target');
+    expect(await readFile(join(dir, 'old'), 'utf8')).toBe('old');
+    expect((await readdir(dir)).sort()).toEqual(['link', 'old']);
+    // Over a real folder the rename fails: the folder stays and the temp link is gone.
+    await mkdir(join(dir, 'folder'));
+    await writeFile(join(dir, 'folder', 'kept'), 'x');
+    await expect(swapSymlink(join(dir, 'folder'), 'elsewhere')).rejects.toThrow();
+    expect(await readFile(join(dir, 'folder', 'kept'), 'utf8')).toBe('x');
+    expect((await readdir(dir)).sort()).toEqual(['folder', 'link', 'old']);
   });
 });

@@ -3,13 +3,13 @@
 // journal first, so a sandbox that dies with the link broken is repaired by the next one. A repair never undoes
 // someone else's fix: it only puts the old target back while the link still names the sandbox's missing path.
 import { readlinkSync } from 'node:fs';
-import { readFile, readlink, rename, rm, symlink } from 'node:fs/promises';
+import { readFile, readlink, rm } from 'node:fs/promises';
 import path from 'node:path';
 import { loadPlanning } from '../../../jobs/doctor/planning.js';
 import type { JobContext } from '../../../jobs/engine/types.js';
 import { wiringState } from '../../../jobs/relink/state.js';
 import { probeShare } from '../../../jobs/store/target.js';
-import { fsyncDir, tempPathFor, writeJsonAtomic } from '../../../lib/fs/atomic.js';
+import { swapSymlink, writeJsonAtomic } from '../../../lib/fs/atomic.js';
 import { lstatOrNull } from '../../../lib/fs/exists.js';
 import { leaseFor } from '../../../lib/guard/lease.js';
 import { resolvePlanningRoot } from '../../../lib/planning/root.js';
@@ -56,19 +56,6 @@ export async function pickDraftEpisode(ctx: JobContext): Promise<Omit<DraftBreak
     }
   }
   return null;
-}
-
-/** Points `link` at `target` in one step: a new link under a temp name renamed over the old one. */
-async function swapSymlink(link: string, target: string): Promise<void> {
-  const tmp = tempPathFor(link);
-  await symlink(target, tmp);
-  try {
-    await rename(tmp, link);
-  } catch (err) {
-    await rm(tmp, { force: true });
-    throw err;
-  }
-  await fsyncDir(path.dirname(link));
 }
 
 export async function breakDraftLink(pick: Omit<DraftBreak, 'broken'>, journal: string): Promise<DraftBreak> {
