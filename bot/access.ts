@@ -25,9 +25,13 @@ export interface AccessPolicy {
 }
 
 export function accessPolicy(c: Config): AccessPolicy {
+  // The alert channel is where the bot posts its own buttons (Plan outbox flush, Plan mirror, a scheduled plan's
+  // Approve): with a channel allowlist that leaves it out, every one of them would be refused.
+  const alert = c.YTM_SLACK_ALERT_CHANNEL;
+  const listed = c.YTM_SLACK_ALLOWED_CHANNELS;
   return {
     allowedUsers: c.YTM_SLACK_ALLOWED_USERS,
-    allowedChannels: c.YTM_SLACK_ALLOWED_CHANNELS,
+    allowedChannels: listed.length > 0 && alert && !listed.includes(alert) ? [...listed, alert] : listed,
     teamId: c.YTM_SLACK_TEAM_ID,
     readonlyOpen: c.YTM_SLACK_READONLY_OPEN,
   };

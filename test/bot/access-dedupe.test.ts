@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
-import { type AccessPolicy, checkAccess } from '../../bot/access.js';
+import { type AccessPolicy, accessPolicy, checkAccess } from '../../bot/access.js';
 import { dedupeKeys, SeenSet } from '../../bot/dedupe.js';
+import { loadConfig } from '../../lib/config.js';
 
 const policy = (p: Partial<AccessPolicy> = {}): AccessPolicy => ({
   allowedUsers: ['U1'],
@@ -8,6 +9,25 @@ const policy = (p: Partial<AccessPolicy> = {}): AccessPolicy => ({
   teamId: null,
   readonlyOpen: false,
   ...p,
+});
+
+describe('accessPolicy', () => {
+  const config = (env: Record<string, string>) => {
+    const loaded = loadConfig({ YTM_ENV_FILE: '/nonexistent/.env', YTM_WORKSPACE_ROOT: '/tmp/ws', ...env }, '/');
+    if (!loaded.ok) throw new Error(JSON.stringify(loaded.problems));
+    return loaded.config;
+  };
+
+  it("counts the alert channel as allowed, so its alerts' buttons work; no list stays any channel", () => {
+    const both = accessPolicy(
+      config({ YTM_SLACK_ALLOWED_CHANNELS: 'C0OPS00001', YTM_SLACK_ALERT_CHANNEL: 'C0ALERT01' }),
+    );
+    expect(both.allowedChannels).toEqual(['C0OPS00001', 'C0ALERT01']);
+    const alertButton = { userId: 'U1', channelId: 'C0ALERT01', teamId: undefined };
+    expect(checkAccess({ ...both, allowedUsers: ['U1'] }, alertButton, 'run').ok).toBe(true);
+    expect(accessPolicy(config({ YTM_SLACK_ALLOWED_CHANNELS: 'C0OPS00001' })).allowedChannels).toEqual(['C0OPS00001']);
+    expect(accessPolicy(config({ YTM_SLACK_ALERT_CHANNEL: 'C0ALERT01' })).allowedChannels).toEqual([]);
+  });
 });
 
 describe('checkAccess', () => {

@@ -143,6 +143,48 @@ describe.skipIf(noBrowser !== null)(`npm run sandbox in a browser (${noBrowser ?
     expect(pageErrors).toEqual([]);
   }, 150_000);
 
+  it("a store while the share is down fills the outbox; the outbox alert's button drains it once the share is up", async () => {
+    await page.locator('#faults input[name="share"][value="stub"]').check();
+    await typeCommand('/ytm store --episode CH01-004');
+    const card = message(ops(), 'CH01-004').filter({ has: page.getByRole('button', { name: /^Approve/ }) });
+    await card.waitFor({ timeout: 60_000 });
+    expect(await card.textContent()).toMatch(/LOCAL OUTBOX/);
+    const key = await card.getAttribute('data-key');
+    await card.getByRole('button', { name: /^Approve/ }).click();
+    // The same card, edited: no buttons left, the copies done into the outbox.
+    const done = page.locator(`[data-key="${key}"]`).filter({ hasText: /Done/ });
+    await done.waitFor({ timeout: 60_000 });
+    expect(await done.getByRole('button').count()).toBe(0);
+    const outbox = path.join(ws, 'outbox', 'uploads', 'factory_commentary', 'audio_final', 'CH01', '004');
+    const queued = readdirSync(outbox);
+    expect(queued.length).toBeGreaterThan(0);
+    await shot('5-outbox-filled');
+    await page.locator('#faults input[name="share"][value="up"]').check();
+    const flush = page.getByRole('button', { name: 'Plan outbox flush' }).last();
+    await flush.waitFor({ timeout: 60_000 });
+    await flush.click();
+    const plan = page
+      .locator('[data-testid="message"]')
+      .filter({ hasText: /outbox/i })
+      .filter({ has: page.getByRole('button', { name: /^Approve/ }) })
+      .last();
+    await plan.waitFor({ timeout: 60_000 });
+    const planKey = await plan.getAttribute('data-key');
+    await plan.getByRole('button', { name: /^Approve/ }).click();
+    const confirm = page.getByTestId('confirm');
+    if (await confirm.isVisible()) await confirm.locator('#confirm-ok').click();
+    await page.locator(`[data-key="${planKey}"]`).filter({ hasText: /Done/ }).waitFor({ timeout: 60_000 });
+    // Every file the store queued is on the share with the source's bytes, and gone from the outbox.
+    const dest = path.join(ws, 'share', 'uploads', 'factory_commentary', 'audio_final', 'CH01', '004');
+    const source = path.join(ws, 'factory_commentary', 'workspaces', 'audio', 'final', 'CH01', '004');
+    for (const f of queued) {
+      expect(sha256(path.join(dest, f)), f).toBe(sha256(path.join(source, f)));
+      expect(existsSync(path.join(outbox, f)), f).toBe(false);
+    }
+    await shot('6-outbox-drained');
+    expect(pageErrors).toEqual([]);
+  }, 240_000);
+
   it.skipIf(noFuse !== null)(
     `Ctrl-C while the share hangs leaves no process and no mount (${noFuse ?? 'FUSE'})`,
     async () => {
