@@ -143,6 +143,40 @@ describe.skipIf(noBrowser !== null)(`npm run sandbox in a browser (${noBrowser ?
     expect(pageErrors).toEqual([]);
   }, 150_000);
 
+  it('a destructive plan asks first: "Cancel" in the dialog sends nothing, the card\'s Cancel ends the plan', async () => {
+    await typeCommand('/ytm store --episode CH03-003 --symlink-back');
+    const card = message(ops(), 'CH03-003').filter({ has: page.getByRole('button', { name: /^Approve/ }) });
+    await card.waitFor({ timeout: 60_000 });
+    const key = await card.getAttribute('data-key');
+    await card.getByRole('button', { name: 'Approve (destructive)' }).click();
+    const dialog = page.getByTestId('confirm');
+    await dialog.waitFor();
+    expect(await dialog.locator('#confirm-title').textContent()).toMatch(/^Apply /);
+    await shot('5-confirm-dialog');
+    await dialog.locator('#confirm-deny').click();
+    await dialog.waitFor({ state: 'hidden' });
+    // Nothing was sent: the card still offers both buttons and no file became a link.
+    const audio = path.join(ws, 'factory_commentary', 'workspaces', 'audio', 'final', 'CH03', '003');
+    expect(readdirSync(audio, { withFileTypes: true }).some((d) => d.isSymbolicLink())).toBe(false);
+    await card.getByRole('button', { name: 'Cancel' }).click();
+    await page
+      .locator(`[data-key="${key}"]`)
+      .filter({ hasText: /Cancelled by @you, not run/ })
+      .waitFor({ timeout: 30_000 });
+    expect(await page.locator(`[data-key="${key}"]`).getByRole('button').count()).toBe(0);
+    expect(readdirSync(audio, { withFileTypes: true }).some((d) => d.isSymbolicLink())).toBe(false);
+  }, 120_000);
+
+  it("App Home opens with the bot's Home tab rendered", async () => {
+    await page.getByTestId('open-home').click();
+    await page
+      .getByTestId('home-view')
+      .locator('h3.bk-header')
+      .filter({ hasText: 'ytm-ops' })
+      .waitFor({ timeout: 30_000 });
+    expect(await page.getByTestId('home-view').locator('.bk-unknown').count()).toBe(0);
+  }, 60_000);
+
   it("a store while the share is down fills the outbox; the outbox alert's button drains it once the share is up", async () => {
     await page.locator('#faults input[name="share"][value="stub"]').check();
     await typeCommand('/ytm store --episode CH01-004');
@@ -158,7 +192,7 @@ describe.skipIf(noBrowser !== null)(`npm run sandbox in a browser (${noBrowser ?
     const outbox = path.join(ws, 'outbox', 'uploads', 'factory_commentary', 'audio_final', 'CH01', '004');
     const queued = readdirSync(outbox);
     expect(queued.length).toBeGreaterThan(0);
-    await shot('5-outbox-filled');
+    await shot('6-outbox-filled');
     await page.locator('#faults input[name="share"][value="up"]').check();
     const flush = page.getByRole('button', { name: 'Plan outbox flush' }).last();
     await flush.waitFor({ timeout: 60_000 });
@@ -181,7 +215,7 @@ describe.skipIf(noBrowser !== null)(`npm run sandbox in a browser (${noBrowser ?
       expect(sha256(path.join(dest, f)), f).toBe(sha256(path.join(source, f)));
       expect(existsSync(path.join(outbox, f)), f).toBe(false);
     }
-    await shot('6-outbox-drained');
+    await shot('7-outbox-drained');
     expect(pageErrors).toEqual([]);
   }, 240_000);
 
