@@ -21,7 +21,7 @@ const noFuse = stallFsUnavailableReason();
 
 let tmp: string;
 let ws: string;
-let sandbox: ResultPromise<{ cwd: string; reject: false; buffer: false }>;
+let sandbox: ResultPromise<{ cwd: string; reject: false; buffer: false; detached: true }>;
 let output = '';
 let browser: Browser;
 let page: Page;
@@ -47,7 +47,8 @@ describe.skipIf(noBrowser !== null)(`npm run sandbox in a browser (${noBrowser ?
     sandbox = execa(
       process.execPath,
       [path.join(ROOT, 'dist/test/sandbox/web/main.js'), '--dir', ws, '--monitor-sec', '1'],
-      { cwd: tmp, reject: false, buffer: false },
+      // Its own process group, as a terminal runs it: Ctrl-C there signals the whole group.
+      { cwd: tmp, reject: false, buffer: false, detached: true },
     );
     sandbox.stdout?.setEncoding('utf8');
     sandbox.stderr?.setEncoding('utf8');
@@ -86,7 +87,7 @@ describe.skipIf(noBrowser !== null)(`npm run sandbox in a browser (${noBrowser ?
   afterAll(async () => {
     writeFileSync(path.join(ARTIFACTS, 'sandbox-output.log'), output);
     await browser?.close();
-    if (sandbox && sandbox.exitCode === null) sandbox.kill('SIGKILL');
+    if (sandbox?.pid && sandbox.exitCode === null) process.kill(-sandbox.pid, 'SIGKILL');
     rmSync(tmp, { recursive: true, force: true });
   }, 60_000);
 
@@ -228,7 +229,8 @@ describe.skipIf(noBrowser !== null)(`npm run sandbox in a browser (${noBrowser ?
       expect((await mountTargets()).some((m) => m.startsWith(share))).toBe(true);
       const pids = await descendants(sandbox.pid as number);
       expect(pids.length).toBeGreaterThan(1);
-      sandbox.kill('SIGINT');
+      // What Ctrl-C in a terminal does: SIGINT to every process of the group (bot, job children, FUSE daemon).
+      process.kill(-(sandbox.pid as number), 'SIGINT');
       const result = await sandbox;
       expect(result.exitCode, output).toBe(0);
       expect(output).toContain(`The demo workspace stays in ${ws}`);
