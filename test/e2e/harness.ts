@@ -62,7 +62,11 @@ export function baseEnv(emu: SlackEmulator, ws: GeneratedWorkspace, stateDir: st
   };
 }
 
-export function spawnBot(env: Record<string, string>, cwd: string): BotProcess {
+/**
+ * Start the compiled bot. `keepLines`: keep only about that many recent log lines (and 64 KiB of stderr) for a
+ * bot that runs for hours (the sandbox); tests keep everything to count what happened.
+ */
+export function spawnBot(env: Record<string, string>, cwd: string, opts: { keepLines?: number } = {}): BotProcess {
   const proc = execa(process.execPath, [BOT_MAIN], { env, extendEnv: false, cwd, reject: false, stdin: 'ignore' });
   const lines: LogLine[] = [];
   let raw = '';
@@ -79,6 +83,11 @@ export function spawnBot(env: Record<string, string>, cwd: string): BotProcess {
       } catch {
         lines.push({ level: 0, msg: p });
       }
+    }
+    const keep = opts.keepLines;
+    if (keep !== undefined && lines.length > keep * 2) {
+      lines.splice(0, lines.length - keep);
+      raw = raw.slice(-65_536);
     }
   });
   const waitForLog = async (pred: (l: LogLine) => boolean, timeoutMs = 5000): Promise<LogLine> => {

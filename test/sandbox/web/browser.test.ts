@@ -176,6 +176,10 @@ describe.skipIf(noBrowser !== null)(`npm run sandbox in a browser (${noBrowser ?
       .filter({ hasText: 'ytm-ops' })
       .waitFor({ timeout: 30_000 });
     expect(await page.getByTestId('home-view').locator('.bk-unknown').count()).toBe(0);
+    // Channels and the user by name, as the Slack client shows mentions.
+    const home = (await page.getByTestId('home-view').textContent()) ?? '';
+    expect(home).toContain('#ytm-ops');
+    expect(home).not.toMatch(/#C0OPS|@U0ALLOWED/);
   }, 60_000);
 
   it("a store while the share is down fills the outbox; the outbox alert's button drains it once the share is up", async () => {

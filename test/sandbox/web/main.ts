@@ -55,7 +55,8 @@ const faults = await SandboxFaults.open({
 });
 const env = faults.botEnv();
 const web = attachSandboxWeb(emu, { user: USER, channels: CHANNELS, faults });
-const bot = spawnBot(env, ws.dir);
+// The sandbox may run all day with the monitor every few seconds: only recent log lines are kept.
+const bot = spawnBot(env, ws.dir, { keepLines: 1000 });
 
 let stopping: Promise<void> | undefined;
 function stop(code: number): Promise<void> {

@@ -60,16 +60,25 @@ async function post(path: string, body: unknown): Promise<Answer> {
   return (await res.json()) as Answer;
 }
 
+/** Mentions of the sandbox's user and channels by name, as the Slack client shows them (`<@U…>` → `@you`). */
+function withNames(s: State, html: string): string {
+  const names: [string, string][] = [
+    [`>@${s.user.id}<`, `>@${escapeHtml(s.user.name)}<`],
+    ...s.channels.map((c): [string, string] => [`>#${c.id}<`, `>#${escapeHtml(c.name)}<`]),
+  ];
+  return names.reduce((out, [id, name]) => out.split(id).join(name), html);
+}
+
 function messageHtml(s: State, item: Item, replies: readonly Item[]): string {
   const author = item.kind === 'command' ? escapeHtml(s.user.name) : 'ytm <span class="msg-app">APP</span>';
   const notes = [
     item.kind === 'ephemeral' ? '<span class="msg-ephemeral-note">Only visible to you</span>' : '',
     item.edited ? '<span class="msg-edited">(edited)</span>' : '',
   ].join(' ');
-  // The client shows a mention of a known user by name, as Slack does.
-  const body = (item.kind === 'command' ? escapeHtml(item.text) : renderBlocksHtml(item.blocks, item.text).html)
-    .split(`>@${s.user.id}<`)
-    .join(`>@${escapeHtml(s.user.name)}<`);
+  const body = withNames(
+    s,
+    item.kind === 'command' ? escapeHtml(item.text) : renderBlocksHtml(item.blocks, item.text).html,
+  );
   const thread = replies.length
     ? `<div class="thread" data-testid="thread">${replies.map((r) => messageHtml(s, r, [])).join('')}</div>`
     : '';
@@ -132,7 +141,7 @@ function render(s: State): void {
   renderChannel(s, 'ops', 0);
   renderChannel(s, 'alerts', 1);
   renderFaults(s.faults);
-  setHtml(el('.home-view'), s.home ? renderBlocksHtml(s.home).html : '<p>Not opened yet.</p>');
+  setHtml(el('.home-view'), s.home ? withNames(s, renderBlocksHtml(s.home).html) : '<p>Not opened yet.</p>');
 }
 
 async function confirmed(spec: ConfirmSpec): Promise<boolean> {
