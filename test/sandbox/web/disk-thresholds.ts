@@ -4,8 +4,7 @@
 // provided the bot's own environment does not carry the two variables (the environment wins over the file).
 import { statfs } from 'node:fs/promises';
 import { writeFileAtomic } from '../../../lib/fs/atomic.js';
-
-export type DiskFault = 'normal' | 'warn' | 'stop';
+import type { DiskFault } from './page-state.js';
 
 export const DISK_THRESHOLD_VARS = ['YTM_DISK_WARN_GIB', 'YTM_DISK_STOP_GIB'] as const;
 

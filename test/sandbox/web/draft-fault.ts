@@ -14,8 +14,6 @@ import { lstatOrNull } from '../../../lib/fs/exists.js';
 import { leaseFor } from '../../../lib/guard/lease.js';
 import { resolvePlanningRoot } from '../../../lib/planning/root.js';
 
-export type DraftFault = 'ok' | 'broken';
-
 /** One broken link: enough to put it back. */
 export interface DraftBreak {
   episode: string;

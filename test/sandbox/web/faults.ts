@@ -9,7 +9,6 @@ import type { JobContext } from '../../../jobs/engine/types.js';
 import { formatProblems, loadConfig } from '../../../lib/config.js';
 import {
   DISK_THRESHOLD_VARS,
-  type DiskFault,
   type DiskThresholds,
   describeThresholds,
   thresholdsFor,
@@ -18,30 +17,16 @@ import {
 import {
   breakDraftLink,
   type DraftBreak,
-  type DraftFault,
   draftJournalPath,
   pickDraftEpisode,
   recoverDraftLink,
   repairDraftLink,
   stillBroken,
 } from './draft-fault.js';
-import { awayPath, hungUnavailableReason, type ShareFault, ShareFaultControl } from './share-fault.js';
+import type { DiskFault, DraftFault, FaultState, ShareFault } from './page-state.js';
+import { awayPath, hungUnavailableReason, ShareFaultControl } from './share-fault.js';
 
-export type { DiskFault } from './disk-thresholds.js';
-export type { DraftFault } from './draft-fault.js';
-export type { ShareFault } from './share-fault.js';
-
-export interface FaultState {
-  share: ShareFault;
-  disk: DiskFault;
-  draft: DraftFault;
-  /** null when 'hung' can be simulated here, else why not (e.g. "needs root and FUSE (fuse3, python3-fusepy)"). */
-  hungUnavailable: string | null;
-  /** The episode whose draft link the panel breaks, e.g. 'CH01-002' ('' when no Hot episode has a sound link). */
-  draftEpisode: string;
-  /** One line for each current fault (empty when everything is normal). */
-  describe: string[];
-}
+export type { DiskFault, DraftFault, FaultState, ShareFault } from './page-state.js';
 
 export interface SandboxFaultsOptions {
   /** The sandbox's environment (demoWorkspace().env plus the bot's variables). */

@@ -9,7 +9,8 @@ import type { GeneratedWorkspace } from '../../fixtures/workspace.js';
 import { SlackEmulator } from '../../slack/emulator.js';
 import { demoBanner, demoWorkspace } from '../workspace.js';
 import { SandboxFaults } from './faults.js';
-import { attachSandboxWeb, type SandboxChannel } from './server.js';
+import type { SandboxChannel } from './page-state.js';
+import { attachSandboxWeb } from './server.js';
 
 const ALERT_CHANNEL = 'C0ALERTS01';
 const USER = { id: ALLOWED_USER, name: 'you' };

@@ -8,15 +8,19 @@ import path from 'node:path';
 import { compiledEntry } from '../../../lib/guard/entry.js';
 import type { SlackEmulator } from '../../slack/emulator.js';
 import { BLOCKKIT_CSS } from './blockkit-css.js';
-import type { DiskFault, DraftFault, SandboxFaults, ShareFault } from './faults.js';
+import type { SandboxFaults } from './faults.js';
 import { PAGE_CSS, PAGE_HTML } from './page.js';
+import {
+  DISK_FAULTS,
+  type DiskFault,
+  DRAFT_FAULTS,
+  type DraftFault,
+  type PageState,
+  type SandboxChannel,
+  SHARE_FAULTS,
+  type ShareFault,
+} from './page-state.js';
 import { SandboxTimeline } from './timeline.js';
-
-export interface SandboxChannel {
-  id: string;
-  name: string;
-  purpose: string;
-}
 
 export interface SandboxWebOptions {
   user: { id: string; name: string };
@@ -27,9 +31,6 @@ export interface SandboxWebOptions {
 
 /** Where the page's compiled scripts are (dist/test/sandbox/web). */
 const SCRIPT_ROOT = path.dirname(compiledEntry('test/sandbox/web/server.js'));
-const SHARE: readonly ShareFault[] = ['up', 'stub', 'unmounted', 'hung'];
-const DISK: readonly DiskFault[] = ['normal', 'warn', 'stop'];
-const DRAFT: readonly DraftFault[] = ['ok', 'broken'];
 
 function send(res: ServerResponse, status: number, type: string, body: string): void {
   res.writeHead(status, { 'content-type': type, 'cache-control': 'no-store' });
@@ -66,7 +67,7 @@ export function attachSandboxWeb(emu: SlackEmulator, opts: SandboxWebOptions): S
   let pending: NodeJS.Timeout | undefined;
   let lastStatus = '';
 
-  const snapshot = () => ({
+  const snapshot = (): PageState => ({
     user: opts.user,
     channels: opts.channels,
     items: timeline.items(),
@@ -144,9 +145,10 @@ export function attachSandboxWeb(emu: SlackEmulator, opts: SandboxWebOptions): S
     const kind = str(body.kind);
     const value = str(body.value) ?? '';
     const f = opts.faults;
-    if (kind === 'share' && (SHARE as string[]).includes(value)) await f.setShare(value as ShareFault);
-    else if (kind === 'disk' && (DISK as string[]).includes(value)) await f.setDisk(value as DiskFault);
-    else if (kind === 'draft' && (DRAFT as string[]).includes(value)) await f.setDraft(value as DraftFault);
+    if (kind === 'share' && (SHARE_FAULTS as readonly string[]).includes(value)) await f.setShare(value as ShareFault);
+    else if (kind === 'disk' && (DISK_FAULTS as readonly string[]).includes(value)) await f.setDisk(value as DiskFault);
+    else if (kind === 'draft' && (DRAFT_FAULTS as readonly string[]).includes(value))
+      await f.setDraft(value as DraftFault);
     else return { ok: false, error: `unknown fault ${kind}=${value}` };
     soon();
     return { ok: true, faults: f.state() };

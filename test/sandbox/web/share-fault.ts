@@ -14,8 +14,7 @@ import {
   type StallingMount,
   stallFsUnavailableReason,
 } from '../../faults/stall-mount.js';
-
-export type ShareFault = 'up' | 'stub' | 'unmounted' | 'hung';
+import type { ShareFault } from './page-state.js';
 
 /** Where 'unmounted' keeps the share root: next to it, so the rename never crosses a file system. */
 export const awayPath = (root: string): string => `${root}.sandbox-away`;

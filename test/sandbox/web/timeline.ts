@@ -2,20 +2,7 @@
 // (edits replace the original in place), the ephemerals still current, and the page's own lines (the command a
 // person typed, the ack's reply). Message ts are synthetic, so order is "first seen", noted on every change.
 import type { SlackEmulator } from '../../slack/emulator.js';
-
-export interface SandboxItem {
-  /** Stable across snapshots: `m:<channel>:<ts>`, `e:<n>` (ephemeral) or `l:<n>` (the page's own line). */
-  key: string;
-  seq: number;
-  kind: 'message' | 'ephemeral' | 'command';
-  channel: string;
-  ts?: string;
-  /** Set on a thread reply: the parent's ts. */
-  threadTs?: string;
-  text: string;
-  blocks?: unknown[];
-  edited?: boolean;
-}
+import type { SandboxItem } from './page-state.js';
 
 export type LocalItem = Pick<SandboxItem, 'kind' | 'channel' | 'text' | 'blocks'>;
 

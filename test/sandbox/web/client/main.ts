@@ -2,33 +2,8 @@
 // what a person types as a `/ytm` command, presses buttons (with Slack's confirm dialog first), opens App Home
 // and flips the fault panel.
 import { escapeHtml, renderBlocksHtml } from '../blockkit.js';
+import type { FaultState, SandboxItem as Item, PageState as State } from '../page-state.js';
 
-interface Item {
-  key: string;
-  kind: 'message' | 'ephemeral' | 'command';
-  channel: string;
-  ts?: string;
-  threadTs?: string;
-  text: string;
-  blocks?: unknown[];
-  edited?: boolean;
-}
-interface FaultState {
-  share: string;
-  disk: string;
-  draft: string;
-  hungUnavailable: string | null;
-  draftEpisode: string;
-  describe: string[];
-}
-interface State {
-  user: { id: string; name: string };
-  channels: { id: string; name: string; purpose: string }[];
-  items: Item[];
-  home: unknown[] | null;
-  faults: FaultState;
-  bot: { connected: boolean };
-}
 interface ConfirmSpec {
   title?: { text?: string };
   text?: { text?: string };
